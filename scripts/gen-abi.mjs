@@ -144,7 +144,28 @@ function c() {
   return L.join('\n');
 }
 
+/** Test-only AssemblyScript module: reads and writes every struct field through the generated accessors. */
+function echo() {
+  const L = [`// ${HEADER}`, '// Test fixture: the ABI round trip (test/abi/roundtrip.test.ts).', "import * as abi from '../../../asm/abi/generated';", ''];
+  L.push('const region: usize = memory.data(4096, 16);', 'export function scratch(): usize { return region; }', '');
+  for (const [name, s] of Object.entries(structs)) {
+    const flat = [];
+    const walk = (st, prefix) => { for (const f of st.fields) { if (f.nested) walk(structs[f.type], `${prefix}${f.name}.`); else flat.push({ path: `${prefix}${f.name}`, type: f.type }); } };
+    walk(s, '');
+    L.push(`/** Writes each ${name} field at src, in spec order, as a u64 at dst + 8 * i. */`);
+    L.push(`export function read_${name}(src: usize, dst: usize): void {`, `  const v = abi.${name}.at(src);`);
+    flat.forEach((f, i) => L.push(`  store<u64>(dst + ${i * 8}, <u64>v.${f.path});`));
+    L.push('}', '');
+    L.push(`/** Sets each ${name} field at dst from the u64s at src (spec order). */`);
+    L.push(`export function write_${name}(src: usize, dst: usize): void {`, `  const v = abi.${name}.at(dst);`);
+    flat.forEach((f, i) => L.push(`  v.${f.path} = <${f.type}>load<u64>(src + ${i * 8});`));
+    L.push('}', '');
+  }
+  return L.join('\n');
+}
+
 const outputs = {
+  'test/fixtures/abi-echo/index.ts': echo(),
   'host/abi/generated.ts': typescript(),
   'asm/abi/generated.ts': assemblyscript(),
   'bindings/c/include/heapwise_abi.h': c(),

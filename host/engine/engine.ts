@@ -1,0 +1,391 @@
+// The engine: owns the buffer table, hands the policy module the platform and every event,
+// validates what it asks for, and executes it on a backend (model or kernel).
+import {
+  EventLayout as EL, EventKind, OpKind, BufferFlag, NONE,
+  EVENT_NAME_OFFSET, EVENT_USAGE_OFFSET, ReasonName,
+} from '../abi/generated.js';
+import { type Backend, type BackendHeap, type Errno } from '../backend/backend.js';
+import { ModelBackend } from '../backend/model.js';
+import { KernelError, PolicyFaultError, UsageError } from '../errors.js';
+import { PolicyModule, type LoadOptions, type PolicyIdentity } from '../module/policy-module.js';
+import { PolicyInstance } from '../module/instance.js';
+import { encodePlatform } from '../platform/encode.js';
+import { KIND_VALUE } from '../platform/kind.js';
+import { parsePlatform } from '../platform/parse.js';
+import type { Platform, CpuUse } from '../platform/types.js';
+import { Buffer, type AllocateRequest } from './buffer.js';
+import { decisionFrom, type Decision, type Attempt } from './decision.js';
+import { readOutcome, validateOps, type Op, type Outcome } from './outcome.js';
+import { roundedSize } from './rounding.js';
+
+export type Access = 'read' | 'write' | 'readwrite';
+const ACCESS: Record<string, number> = { none: 0, read: 1, write: 2, readwrite: 3 };
+
+export interface EngineOptions extends LoadOptions {
+  /** Where operations execute (default: a fresh ModelBackend). */
+  backend?: Backend;
+  /** Most operations one answer may carry (default 64). */
+  opCap?: number;
+  /** Largest allocation the engine hands any heap, in bytes (default 1 GiB): the system heap answers far larger requests with the OOM killer, not ENOMEM. */
+  maxAllocationBytes?: number;
+}
+
+/** What the module was handed: everything needed to replay it. */
+export interface EventRecord {
+  index: number;
+  kind: number;
+  buf: number;
+  device: number;
+  access: number;
+  size: bigint;
+  devices: bigint;
+  failedHeaps: bigint;
+  heap: number;
+  cpu: number;
+  flags: number;
+  lastErrno: number;
+  name: Uint8Array;
+  /** Bytes allocated per heap (PLACE events only). */
+  usage: bigint[] | null;
+  /** BufferState handed in. */
+  state: Uint8Array;
+}
+
+/** The result of executing one op: 0, an fd, or an errno. */
+export type OpResult = { ok: true; fd?: number } | ({ ok: false } & Errno);
+
+export interface EngineObserver {
+  /** After the module answered (validated, before execution). */
+  onAnswer?(ev: EventRecord, out: Outcome, buffer: Buffer): void;
+  /** After each op executed on the backend. */
+  onResult?(ev: EventRecord, op: Op, result: OpResult, buffer: Buffer): void;
+}
+
+export class Engine {
+  readonly backend: Backend;
+  private inst: PolicyInstance;
+  private readonly buffers = new Map<number, Buffer>();
+  private readonly observers: EngineObserver[] = [];
+  private readonly backendHeaps: BackendHeap[];
+  private nextId = 1;
+  private eventIndex = 0;
+  private stamp = 0;
+  private readonly opCap: number;
+  private readonly maxAllocation: bigint;
+
+  private constructor(readonly platform: Platform, inst: PolicyInstance, opts: EngineOptions) {
+    this.inst = inst;
+    this.backend = opts.backend ?? new ModelBackend();
+    this.opCap = opts.opCap ?? 64;
+    this.maxAllocation = BigInt(opts.maxAllocationBytes ?? 1024 * 1024 * 1024);
+    this.backendHeaps = platform.heaps.map((h) => ({ name: h.name, kind: KIND_VALUE[h.kind], size: h.size, cpuAccess: h.cpuAccess }));
+  }
+
+  /**
+   * Loads a policy (bytes or an already compiled PolicyModule) on a platform (validated
+   * Platform or platform JSON) and hands the module the platform.
+   */
+  static async load(policy: Uint8Array | PolicyModule, platform: Platform | unknown, opts: EngineOptions = {}): Promise<Engine> {
+    const mod = policy instanceof PolicyModule ? policy : await PolicyModule.compile(policy, opts);
+    const p = isPlatform(platform) ? platform : parsePlatform(platform);
+    return Engine.create(mod, p, opts);
+  }
+
+  /** Synchronous load from a compiled module and a validated platform. */
+  static create(mod: PolicyModule, platform: Platform, opts: EngineOptions = {}): Engine {
+    const inst = PolicyInstance.create(mod);
+    inst.init(encodePlatform(platform));
+    return new Engine(platform, inst, opts);
+  }
+
+  get policy(): PolicyIdentity {
+    return this.inst.identity;
+  }
+
+  get events(): number {
+    return this.eventIndex;
+  }
+
+  observe(o: EngineObserver): () => void {
+    this.observers.push(o);
+    return () => {
+      const i = this.observers.indexOf(o);
+      if (i >= 0) this.observers.splice(i, 1);
+    };
+  }
+
+  /** Live buffers, in allocation order. */
+  liveBuffers(): Buffer[] {
+    return [...this.buffers.values()];
+  }
+
+  buffer(id: number): Buffer {
+    const b = this.buffers.get(id);
+    if (!b) throw new UsageError(`unknown buffer ${id}`);
+    return b;
+  }
+
+  /** Creates a buffer and places it now, or at its first use when `deferred`. */
+  allocate(req: AllocateRequest): Buffer {
+    const size = BigInt(req.size);
+    if (size <= 0n) throw new UsageError(`allocation size must be positive, got ${req.size}`);
+    if (size > this.maxAllocation) throw new UsageError(`allocation of ${size} bytes exceeds the engine's limit of ${this.maxAllocation} bytes (maxAllocationBytes)`);
+    if (req.devices.length === 0) throw new UsageError('an allocation needs at least one device');
+    if (req.cpu !== undefined && !(req.cpu in ACCESS)) throw new UsageError(`cpu must be none, read, write or readwrite, got ${String(req.cpu)}`);
+    if (req.name !== undefined && new TextEncoder().encode(req.name).length > 31) throw new UsageError(`buffer name "${req.name}" is longer than 31 bytes`);
+    let devices = 0n;
+    for (const name of req.devices) devices |= 1n << BigInt(this.deviceIndex(name));
+    const buf = new Buffer(this.nextId++, { ...req, devices: [...req.devices] }, devices);
+    this.buffers.set(buf.id, buf);
+    if (!req.deferred) this.place(buf);
+    return buf;
+  }
+
+  /** Attaches another device; a deferred buffer is placed from every attachment at first use. */
+  attach(b: Buffer | number, device: string): void {
+    const buf = this.live(b);
+    const d = this.deviceIndex(device);
+    buf.devices |= 1n << BigInt(d);
+    this.run(EventKind.ATTACH, buf, d, 0);
+  }
+
+  deviceBegin(b: Buffer | number, device: string, access: Access): void {
+    const buf = this.live(b);
+    const d = this.deviceIndex(device);
+    if (!((buf.devices >> BigInt(d)) & 1n)) throw new UsageError(`device ${device} is not attached to ${buf.label}; attach it first`);
+    if (buf.deviceAccess.has(d)) throw new UsageError(`device ${device} already accesses ${buf.label}`);
+    this.ensurePlaced(buf);
+    const a = accessValue(access);
+    buf.deviceAccess.set(d, a);
+    this.run(EventKind.DEVICE_BEGIN, buf, d, a);
+  }
+
+  deviceEnd(b: Buffer | number, device: string): void {
+    const buf = this.live(b);
+    const d = this.deviceIndex(device);
+    const a = buf.deviceAccess.get(d);
+    if (a === undefined) throw new UsageError(`device ${device} has no access of ${buf.label} to end`);
+    buf.deviceAccess.delete(d);
+    this.run(EventKind.DEVICE_END, buf, d, a);
+  }
+
+  cpuBegin(b: Buffer | number, access: Access): void {
+    const buf = this.live(b);
+    if (buf.cpuAccess !== 0) throw new UsageError(`the CPU already accesses ${buf.label}`);
+    this.ensurePlaced(buf);
+    if (!this.platform.heaps[buf.heapIndex]!.cpuAccess) throw new UsageError(`${buf.label} is in heap ${buf.heap}, which the CPU cannot map`);
+    const a = accessValue(access);
+    buf.cpuAccess = a;
+    this.run(EventKind.CPU_BEGIN, buf, NONE, a);
+  }
+
+  cpuEnd(b: Buffer | number): void {
+    const buf = this.live(b);
+    if (buf.cpuAccess === 0) throw new UsageError(`the CPU has no access of ${buf.label} to end`);
+    const a = buf.cpuAccess;
+    buf.cpuAccess = 0;
+    this.run(EventKind.CPU_END, buf, NONE, a);
+  }
+
+  /**
+   * One whole CPU access: begin, touch the memory through the backend (the kernel backend
+   * writes or verifies a pattern in a real mapping), end.
+   */
+  cpuAccess(b: Buffer | number, access: Access): void {
+    const buf = this.live(b);
+    this.cpuBegin(buf, access);
+    const r = this.backend.cpuAccess(buf.fd!, Number(buf.size), accessValue(access), ++this.stamp);
+    if (r !== 0) throw new KernelError('cpu access', r.code, r.errno, buf.label);
+    this.cpuEnd(buf);
+  }
+
+  /** The buffer's fd leaves the process: from now on every CPU access is bracketed. */
+  export(b: Buffer | number): void {
+    const buf = this.live(b);
+    this.ensurePlaced(buf);
+    this.run(EventKind.EXPORT, buf, NONE, 0);
+    buf.exported = true;
+  }
+
+  /** Frees the buffer: the policy closes any open START, then the fd is closed. */
+  free(b: Buffer | number): void {
+    const buf = this.live(b);
+    if (buf.cpuAccess !== 0 || buf.deviceAccess.size > 0) throw new UsageError(`${buf.label} is still being accessed; end the access before free`);
+    if (buf.placed) this.run(EventKind.FREE, buf, NONE, 0);
+    this.buffers.delete(buf.id);
+    buf.freed = true;
+    if (buf.fd !== null) {
+      const fd = buf.fd;
+      buf.fd = null;
+      const r = this.backend.close(fd);
+      if (r !== 0) throw new KernelError('close', r.code, r.errno, buf.label);
+    }
+  }
+
+  /** Frees every live buffer and releases the backend. */
+  dispose(): void {
+    for (const b of [...this.buffers.values()]) {
+      b.cpuAccess = 0;
+      b.deviceAccess.clear();
+      this.free(b);
+    }
+    this.backend.dispose();
+  }
+
+  // ---- internals -------------------------------------------------------------------------
+
+  private live(b: Buffer | number): Buffer {
+    const id = typeof b === 'number' ? b : b.id;
+    const buf = this.buffers.get(id);
+    if (!buf) throw new UsageError(typeof b === 'number' ? `unknown buffer ${id}` : `${b.label} was freed`);
+    return buf;
+  }
+
+  private deviceIndex(name: string): number {
+    const d = this.platform.deviceIndex.get(name);
+    if (d === undefined) throw new UsageError(`unknown device "${name}" (platform ${this.platform.name} has ${this.platform.devices.map((x) => x.name).join(', ')})`);
+    return d;
+  }
+
+  private ensurePlaced(buf: Buffer): void {
+    if (buf.placed) return;
+    if (buf.decision && buf.decision.heap === null) throw new UsageError(`${buf.label} could not be placed: ${buf.decision.failure}`);
+    this.place(buf);
+    if (!buf.placed) throw new UsageError(`${buf.label} could not be placed: ${buf.decision?.failure}`);
+  }
+
+  /** PLACE, then ALLOC; on an allocation error the heap is marked failed and the module asked again. */
+  private place(buf: Buffer): Decision {
+    let failed = 0n;
+    let lastErrno = 0;
+    const attempts: Attempt[] = [];
+    for (;;) {
+      const { ev, out } = this.ask(EventKind.PLACE, buf, NONE, 0, failed, lastErrno);
+      const p = this.platform;
+      const d = decisionFrom(p, out.explains, this.inst.identity, (h) => roundedSize(p, buf.requested, buf.devices, h), (c) => ReasonName[c] ?? String(c));
+      const first = out.ops[0]!;
+      if (first.kind === OpKind.FAIL) {
+        buf.decision = {
+          heap: null, fallbacks: [], size: 0, fdFlags: 0, name: null, rejected: d.rejected, policy: d.policy,
+          ranking: [], attempts, failure: d.failure ?? `no heap fits (${ReasonName[first.arg] ?? first.arg})`,
+        };
+        this.notify(ev, first, { ok: true }, buf);
+        return buf.decision;
+      }
+      const heap = this.backendHeaps[first.heap]!;
+      const r = this.backend.alloc(heap, first.value, first.arg);
+      this.notify(ev, first, r.ok ? { ok: true, fd: r.fd } : r, buf);
+      if (!r.ok) {
+        attempts.push({ heap: heap.name, errno: r.errno, code: r.code });
+        failed |= 1n << BigInt(first.heap);
+        lastErrno = r.errno;
+        continue;
+      }
+      buf.fd = r.fd;
+      buf.heapIndex = first.heap;
+      buf.heap = heap.name;
+      buf.size = first.value;
+      buf.state = out.state;
+      const nameOp = out.ops[1];
+      if (nameOp && nameOp.kind === OpKind.SET_NAME) {
+        const nr = this.backend.setName(r.fd, nameOp.name!);
+        this.notify(ev, nameOp, nr === 0 ? { ok: true } : { ok: false, ...nr }, buf);
+        if (nr !== 0) throw new KernelError('DMA_BUF_SET_NAME', nr.code, nr.errno, buf.label);
+      }
+      buf.decision = {
+        heap: heap.name, fallbacks: d.fallbacks, size: Number(first.value), fdFlags: first.arg,
+        name: nameOp?.kind === OpKind.SET_NAME ? nameOp.name! : null, rejected: d.rejected, policy: d.policy,
+        ranking: d.ranking, attempts, failure: null,
+      };
+      return buf.decision;
+    }
+  }
+
+  /** Sends a non-PLACE event and executes the SYNCs it answers with. */
+  private run(kind: number, buf: Buffer, device: number, access: number): void {
+    if (!buf.placed && kind !== EventKind.ATTACH) return;
+    const { ev, out } = this.ask(kind, buf, device, access, 0n, 0);
+    buf.state = out.state;
+    for (const op of out.ops) {
+      const r = this.backend.sync(buf.fd!, op.arg);
+      this.notify(ev, op, r === 0 ? { ok: true } : { ok: false, ...r }, buf);
+      if (r !== 0) throw new KernelError(`DMA_BUF_IOCTL_SYNC 0x${op.arg.toString(16)}`, r.code, r.errno, buf.label);
+    }
+  }
+
+  private notify(ev: EventRecord, op: Op, r: OpResult, buf: Buffer): void {
+    for (const o of this.observers) o.onResult?.(ev, op, r, buf);
+  }
+
+  /** Encodes the event into the module's input region, runs it, decodes and validates the answer. */
+  private ask(kind: number, buf: Buffer, device: number, access: number, failed: bigint, lastErrno: number): { ev: EventRecord; out: Outcome } {
+    const inst = this.inst;
+    inst.refresh();
+    const dv = inst.dv;
+    const b = inst.input;
+    let flags = 0;
+    if (buf.request.protected) flags |= BufferFlag.PROTECTED;
+    if (buf.request.deferred) flags |= BufferFlag.DEFERRED;
+    if (buf.exported) flags |= BufferFlag.EXPORTED;
+    if (buf.nameBytes.length) flags |= BufferFlag.NAMED;
+    const cpu = ACCESS[buf.request.cpu ?? 'none']!;
+    const heap = buf.heapIndex < 0 ? NONE : buf.heapIndex;
+    dv.setUint32(b + EL.kind, kind, true);
+    dv.setUint32(b + EL.buf, buf.id, true);
+    dv.setUint32(b + EL.device, device, true);
+    dv.setUint32(b + EL.access, access, true);
+    dv.setBigUint64(b + EL.size, buf.requested, true);
+    dv.setBigUint64(b + EL.devices, buf.devices, true);
+    dv.setBigUint64(b + EL.failedHeaps, failed, true);
+    dv.setUint32(b + EL.heap, heap, true);
+    dv.setUint32(b + EL.cpu, cpu, true);
+    dv.setUint32(b + EL.flags, flags, true);
+    dv.setUint32(b + EL.lastErrno, lastErrno, true);
+    dv.setUint32(b + EL.nameLen, buf.nameBytes.length, true);
+    dv.setUint32(b + EL.reserved0, 0, true);
+    inst.u8.set(buf.state, b + EL.state);
+    inst.u8.fill(0, b + EVENT_NAME_OFFSET, b + EVENT_USAGE_OFFSET);
+    inst.u8.set(buf.nameBytes, b + EVENT_NAME_OFFSET);
+    let len = EVENT_USAGE_OFFSET;
+    let usage: bigint[] | null = null;
+    if (kind === EventKind.PLACE) {
+      usage = this.backendHeaps.map((h) => BigInt(this.backend.usage(h)));
+      usage.forEach((u, i) => dv.setBigUint64(b + EVENT_USAGE_OFFSET + i * 8, u, true));
+      len += usage.length * 8;
+    }
+    const ev: EventRecord = {
+      index: this.eventIndex++, kind, buf: buf.id, device, access, size: buf.requested, devices: buf.devices,
+      failedHeaps: failed, heap, cpu, flags, lastErrno, name: buf.nameBytes, usage, state: buf.state,
+    };
+    inst.event(len);
+    const out = readOutcome(inst, this.opCap);
+    const p = this.platform;
+    validateOps(out.ops, {
+      label: inst.module.label,
+      eventKind: kind,
+      buf: buf.id,
+      heapCount: p.heaps.length,
+      failedHeaps: failed,
+      placed: buf.placed,
+      roundedSize: (h) => roundedSize(p, buf.requested, buf.devices, h),
+      heapProtected: (h) => p.heaps[h]!.kind === 'protected',
+      requestProtected: !!buf.request.protected,
+    });
+    for (const op of out.ops) {
+      if (op.kind === OpKind.ALLOC && op.value === 0n) throw new PolicyFaultError(inst.module.label, 'invalid-op', `ALLOC of 0 bytes for ${buf.label}`);
+    }
+    for (const o of this.observers) o.onAnswer?.(ev, out, buf);
+    return { ev, out };
+  }
+}
+
+function accessValue(a: Access | CpuUse): number {
+  const v = ACCESS[a];
+  if (v === undefined || v === 0) throw new UsageError(`access must be read, write or readwrite, got ${String(a)}`);
+  return v;
+}
+
+function isPlatform(x: unknown): x is Platform {
+  return typeof x === 'object' && x !== null && (x as Platform).heapIndex instanceof Map;
+}
+

@@ -1,0 +1,135 @@
+// A running policy module: the memory views, the input/output regions, and calls into it that
+// turn traps and aborts into PolicyFaultError. After a fault the instance is poisoned.
+import { ABI_MAJOR, ABI_MINOR, INPUT_CAPACITY, OUTPUT_CAPACITY, Status } from '../abi/generated.js';
+import { PolicyFaultError, PolicyRefusedError } from '../errors.js';
+import type { PolicyModule, PolicyIdentity } from './policy-module.js';
+
+class GuestAbort extends Error {}
+
+/** Reads an AssemblyScript string (UTF-16, byte length at ptr - 4); bounded and never throws. */
+function readAsString(mem: WebAssembly.Memory, ptr: number): string {
+  const buf = mem.buffer;
+  if (ptr < 4 || ptr > buf.byteLength) return '?';
+  const len = new DataView(buf).getUint32(ptr - 4, true);
+  const n = Math.min(len, 512, buf.byteLength - ptr) >>> 1;
+  return String.fromCharCode(...new Uint16Array(buf.slice(ptr, ptr + n * 2)));
+}
+
+export class PolicyInstance {
+  private memory!: WebAssembly.Memory;
+  private buffer!: ArrayBuffer;
+  u8!: Uint8Array;
+  dv!: DataView;
+  input = 0;
+  output = 0;
+  abi = { major: 0, minor: 0 };
+  identity!: PolicyIdentity;
+  poisoned: string | null = null;
+  private fnInit!: (len: number) => number;
+  private fnEvent!: (len: number) => number;
+
+  private constructor(readonly module: PolicyModule) {}
+
+  /** Instantiates, checks the ABI major first, then reads identity and regions. */
+  static create(mod: PolicyModule): PolicyInstance {
+    const self = new PolicyInstance(mod);
+    const label = mod.label;
+    let memoryRef: WebAssembly.Memory | null = null;
+    const imports = {
+      env: {
+        abort(msg: number, file: number, line: number, col: number) {
+          const m = memoryRef ? readAsString(memoryRef, msg) : '?';
+          const f = memoryRef ? readAsString(memoryRef, file) : '?';
+          throw new GuestAbort(`abort: ${m} at ${f}:${line}:${col}`);
+        },
+      },
+    };
+    let instance: WebAssembly.Instance;
+    try {
+      instance = new WebAssembly.Instance(mod.module, imports);
+    } catch (e) {
+      throw new PolicyRefusedError(label, `start function failed: ${(e as Error).message}`);
+    }
+    const ex = instance.exports as Record<string, unknown>;
+    memoryRef = ex.memory as WebAssembly.Memory;
+    self.memory = memoryRef;
+    self.refresh();
+    const call = (name: string): number => {
+      try {
+        return (ex[name] as () => number)() >>> 0;
+      } catch (e) {
+        throw new PolicyRefusedError(label, `${name}() failed: ${(e as Error).message}`);
+      }
+    };
+    const v = call('hw_abi_version');
+    self.abi = { major: v >>> 16, minor: v & 0xffff };
+    if (self.abi.major !== ABI_MAJOR) {
+      throw new PolicyRefusedError(label, `speaks policy ABI ${self.abi.major}.${self.abi.minor}; this host speaks ABI ${ABI_MAJOR}.${ABI_MINOR}`);
+    }
+    const name = self.readBlob(call('hw_policy_name'), 64, 'hw_policy_name');
+    const version = self.readBlob(call('hw_policy_version'), 32, 'hw_policy_version');
+    if (!name) throw new PolicyRefusedError(label, 'hw_policy_name is empty');
+    if (!/^\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]*)?$/.test(version)) throw new PolicyRefusedError(label, `hw_policy_version "${version}" is not a semver`);
+    self.identity = { name, version, sha256: mod.sha256 };
+    self.input = call('hw_input');
+    self.output = call('hw_output');
+    self.checkRegion(self.input, INPUT_CAPACITY, 'hw_input');
+    self.checkRegion(self.output, OUTPUT_CAPACITY, 'hw_output');
+    if (self.input < self.output + OUTPUT_CAPACITY && self.output < self.input + INPUT_CAPACITY) {
+      throw new PolicyRefusedError(label, 'input and output regions overlap');
+    }
+    self.fnInit = ex.hw_init as (len: number) => number;
+    self.fnEvent = ex.hw_event as (len: number) => number;
+    return self;
+  }
+
+  private checkRegion(ptr: number, size: number, what: string): void {
+    if (ptr === 0 || ptr + size > this.buffer.byteLength) {
+      throw new PolicyRefusedError(this.module.label, `${what}() region [${ptr}, ${ptr + size}) is outside memory (${this.buffer.byteLength} bytes)`);
+    }
+  }
+
+  private readBlob(ptr: number, cap: number, what: string): string {
+    if (ptr + 4 > this.buffer.byteLength) throw new PolicyRefusedError(this.module.label, `${what}() points outside memory`);
+    const len = this.dv.getUint32(ptr, true);
+    if (len > cap || ptr + 4 + len > this.buffer.byteLength) throw new PolicyRefusedError(this.module.label, `${what}() length ${len} is out of bounds`);
+    return new TextDecoder().decode(this.u8.subarray(ptr + 4, ptr + 4 + len));
+  }
+
+  /** Re-creates the views when the module has grown its memory. */
+  refresh(): void {
+    if (this.buffer === this.memory.buffer) return;
+    this.buffer = this.memory.buffer;
+    this.u8 = new Uint8Array(this.buffer);
+    this.dv = new DataView(this.buffer);
+  }
+
+  private invoke(fn: (len: number) => number, len: number, what: string): void {
+    if (this.poisoned) throw new PolicyFaultError(this.module.label, 'trap', `instance unusable after an earlier fault (${this.poisoned})`);
+    let status: number;
+    try {
+      status = fn(len);
+    } catch (e) {
+      const kind = e instanceof GuestAbort ? 'abort' : 'trap';
+      const msg = e instanceof Error ? e.message : String(e);
+      this.poisoned = msg;
+      throw new PolicyFaultError(this.module.label, kind, `${what} ${kind === 'abort' ? 'aborted' : 'trapped'}: ${msg}`);
+    }
+    this.refresh();
+    if (status !== Status.OK) {
+      throw new PolicyFaultError(this.module.label, 'status', `${what} returned status ${status}`);
+    }
+  }
+
+  /** Hands the platform blob to the module. */
+  init(blob: Uint8Array): void {
+    this.refresh();
+    this.u8.set(blob, this.input);
+    this.invoke(this.fnInit, blob.length, 'hw_init');
+  }
+
+  /** Runs hw_event on the `len` bytes the caller wrote at `input`. */
+  event(len: number): void {
+    this.invoke(this.fnEvent, len, 'hw_event');
+  }
+}

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Builds the guest's initramfs as two gzip'd newc layers (the kernel unpacks concatenated
+# archives in order), and prints their paths:
+#   base: static busybox, node and the libraries ldd lists, /init    (cached by content hash)
+#   app:  the project under /app: host/ (transpiled to JS by esbuild), dist/ if present,
+#         bindings/node/build/Release/heapwise.node, policies/*/build/*.wasm,
+#         test/kernel/guest/ (transpiled), examples/, schemas/, package.json  (rebuilt each call)
+# run.mjs appends a third, tiny layer with /command.sh.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+cache="${HEAPWISE_VM_CACHE:-$root/.cache/vm}"
+mkdir -p "$cache"
+
+node_bin="$(readlink -f "$(command -v node)")"
+busybox=/bin/busybox
+[ -x "$busybox" ] || { echo "initramfs: $busybox missing; run scripts/vm/setup.sh" >&2; exit 1; }
+
+# Everything the dynamic loader needs for node and the addon, as ldd reports it.
+libs() { ldd "$@" | grep -Eo '/[^ ]+\.so[^ ]*' | sort -u; }
+
+addon="$root/bindings/node/build/Release/heapwise.node"
+[ -f "$addon" ] || { echo "initramfs: $addon missing; build it: npm exec -- node-gyp rebuild --directory bindings/node --nodedir=/usr" >&2; exit 1; }
+
+base_key=$( { sha256sum "$node_bin" "$busybox" "$here/guest-init.sh" "$here/initramfs.sh"; libs "$node_bin" "$addon" | xargs sha256sum; } | sha256sum | cut -c1-16)
+base="$cache/initramfs-base-$base_key.cpio.gz"
+if [ ! -s "$base" ]; then
+  stage=$(mktemp -d "$cache/stage-base.XXXXXX")
+  trap 'rm -rf "$stage"' EXIT
+  mkdir -p "$stage"/{bin,usr/bin,proc,sys,dev,tmp,app,etc}
+  cp "$busybox" "$stage/bin/busybox"
+  cp "$node_bin" "$stage/usr/bin/node"
+  for lib in $(libs "$node_bin" "$addon"); do
+    mkdir -p "$stage$(dirname "$lib")"
+    cp -L "$lib" "$stage$lib"
+  done
+  install -m 0755 "$here/guest-init.sh" "$stage/init"
+  echo "root:x:0:0:root:/tmp:/bin/sh" > "$stage/etc/passwd"
+  echo "nobody:x:65534:65534:nobody:/tmp:/bin/sh" >> "$stage/etc/passwd"
+  (cd "$stage" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0 | gzip -1 > "$base.tmp")
+  mv "$base.tmp" "$base"
+  rm -rf "$stage"
+  trap - EXIT
+  echo "initramfs: built base layer $(du -h "$base" | cut -f1)" >&2
+fi
+
+app="$cache/initramfs-app.cpio.gz"
+stage=$(mktemp -d "$cache/stage-app.XXXXXX")
+trap 'rm -rf "$stage"' EXIT
+dst="$stage/app"
+mkdir -p "$dst"
+cd "$root"
+cp package.json "$dst/"
+# The guest runs Node 20, which cannot run TypeScript: transpile file by file (imports already
+# say .js), keeping the tree so paths are the same as on the host.
+src_dirs=()
+for dir in host test/kernel/guest; do if [ -d "$dir" ]; then src_dirs+=("$dir"); fi; done
+mapfile -t ts < <(find "${src_dirs[@]}" -name '*.ts' -not -name '*.test.ts' -not -name '*.d.ts')
+"$root/node_modules/.bin/esbuild" "${ts[@]}" --outbase=. --outdir="$dst" --format=esm --platform=node \
+  --target=node20 --log-level=warning
+find "${src_dirs[@]}" \( -name '*.mjs' -o -name '*.js' -o -name '*.json' \) | cpio -pdm --quiet "$dst"
+for dir in dist examples schemas; do
+  if [ -d "$dir" ]; then cp -r "$dir" "$dst/"; fi
+done
+mkdir -p "$dst/bindings/node/build/Release"
+cp "$addon" "$dst/bindings/node/build/Release/"
+for wasm in policies/*/build/*.wasm; do
+  if [ -f "$wasm" ]; then mkdir -p "$dst/$(dirname "$wasm")"; cp "$wasm" "$dst/$wasm"; fi
+done
+(cd "$stage" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0 | gzip -1 > "$app.tmp")
+mv "$app.tmp" "$app"
+echo "$base"
+echo "$app"
