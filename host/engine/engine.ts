@@ -137,7 +137,7 @@ export class Engine {
     for (const name of req.devices) devices |= 1n << BigInt(this.deviceIndex(name));
     const buf = new Buffer(this.nextId++, { ...req, devices: [...req.devices] }, devices);
     this.buffers.set(buf.id, buf);
-    if (!req.deferred) this.place(buf);
+    if (!req.deferred) this.placeOnce(buf);
     return buf;
   }
 
@@ -247,15 +247,22 @@ export class Engine {
     return d;
   }
 
+  /** Places a deferred buffer now (normally done at its first use); returns the decision. */
+  place(b: Buffer | number): Decision {
+    const buf = this.live(b);
+    if (buf.placed) return buf.decision!;
+    return this.placeOnce(buf);
+  }
+
   private ensurePlaced(buf: Buffer): void {
     if (buf.placed) return;
     if (buf.decision && buf.decision.heap === null) throw new UsageError(`${buf.label} could not be placed: ${buf.decision.failure}`);
-    this.place(buf);
+    this.placeOnce(buf);
     if (!buf.placed) throw new UsageError(`${buf.label} could not be placed: ${buf.decision?.failure}`);
   }
 
   /** PLACE, then ALLOC; on an allocation error the heap is marked failed and the module asked again. */
-  private place(buf: Buffer): Decision {
+  private placeOnce(buf: Buffer): Decision {
     let failed = 0n;
     let lastErrno = 0;
     const attempts: Attempt[] = [];

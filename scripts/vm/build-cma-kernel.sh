@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
 # Builds the small test kernel with a CMA heap (no Debian amd64 kernel has one) from Debian's
 # own linux-source package, tinyconfig + cma-kernel.config. Cached under .cache/vm/ by a hash
-# of the fragment, the source version and this script, so it is built once per machine.
+# of the fragment, the source version and RECIPE, so it is built once per machine.
 # Prints the path of the bzImage on stdout. Takes ~6 minutes on 2 cores.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/versions.sh"
 source "$here/backports.sh"
 
-key=$(cat "$here/cma-kernel.config" "$here/build-cma-kernel.sh" <(echo "$KERNEL_DEB_VERSION") | sha256sum | cut -c1-16)
+# Bump RECIPE when the build steps below change in a way that changes the image.
+RECIPE=1
+key=$(cat "$here/cma-kernel.config" <(echo "$KERNEL_DEB_VERSION $RECIPE") | sha256sum | cut -c1-16)
 out="$VM_CACHE/cma-$key"
 if [ -s "$out/bzImage" ]; then echo "$out/bzImage"; exit 0; fi
+# --cached-only: answer from the cache or fail (run.mjs must not start a download or a build).
+if [ "${1:-}" = "--cached-only" ]; then echo "$(basename "$0"): no cached kernel at $out; run scripts/vm/build-cma-kernel.sh or scripts/vm/prepare.sh" >&2; exit 3; fi
 
 # Build dependencies, installed only when missing (CI machines start fresh).
 need=()

@@ -9,6 +9,8 @@ source "$here/backports.sh"
 
 out="$VM_CACHE/debian-$KERNEL_DEB_VERSION"
 if [ -s "$out/vmlinuz" ]; then echo "$out/vmlinuz"; exit 0; fi
+# --cached-only: answer from the cache or fail (run.mjs must not start a download or a build).
+if [ "${1:-}" = "--cached-only" ]; then echo "$(basename "$0"): no cached kernel at $out; run scripts/vm/fetch-kernel.sh or scripts/vm/prepare.sh" >&2; exit 3; fi
 
 command -v dpkg-deb >/dev/null || { echo "fetch-kernel: dpkg-deb missing" >&2; exit 1; }
 bpo_update

@@ -37,9 +37,11 @@ if [ ! -s "$base" ]; then
   install -m 0755 "$here/guest-init.sh" "$stage/init"
   echo "root:x:0:0:root:/tmp:/bin/sh" > "$stage/etc/passwd"
   echo "nobody:x:65534:65534:nobody:/tmp:/bin/sh" >> "$stage/etc/passwd"
-  (cd "$stage" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0 | gzip -1 > "$base.tmp")
-  mv "$base.tmp" "$base"
+  (cd "$stage" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0 | gzip -1 > "$base.$$.tmp")
+  mv "$base.$$.tmp" "$base"
   rm -rf "$stage"
+  # Older base layers are dead weight once the inputs changed.
+  find "$cache" -maxdepth 1 -name 'initramfs-base-*.cpio.gz' ! -name "$(basename "$base")" -delete
   trap - EXIT
   echo "initramfs: built base layer $(du -h "$base" | cut -f1)" >&2
 fi
@@ -67,7 +69,7 @@ cp "$addon" "$dst/bindings/node/build/Release/"
 for wasm in policies/*/build/*.wasm; do
   if [ -f "$wasm" ]; then mkdir -p "$dst/$(dirname "$wasm")"; cp "$wasm" "$dst/$wasm"; fi
 done
-(cd "$stage" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0 | gzip -1 > "$app.tmp")
-mv "$app.tmp" "$app"
+(cd "$stage" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0 | gzip -1 > "$app.$$.tmp")
+mv "$app.$$.tmp" "$app"
 echo "$base"
 echo "$app"

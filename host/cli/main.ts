@@ -1,0 +1,49 @@
+// The heapwise command line: a thin shell over the library's public API.
+import { Command, Option } from 'commander';
+import { runCommand } from './run-command.js';
+import { decide } from './decide.js';
+import { inspect } from './inspect.js';
+import { simulate } from './simulate.js';
+import { demo } from './demo.js';
+
+export function program(): Command {
+  const p = new Command('heapwise')
+    .description('DMA-BUF heap selection and cache-domain policy engine (sandboxed WebAssembly policies)')
+    .addHelpText('after', '\nExit codes: 0 ok, 1 internal error or policy fault, 2 bad input, 3 nothing fits, 4 coherency violations, 5 replay diverged.')
+    .showHelpAfterError();
+
+  p.command('decide')
+    .description('place one request on a platform and print the decision as JSON')
+    .requiredOption('--platform <file>', 'platform JSON')
+    .requiredOption('--request <file>', 'request JSON')
+    .option('--policy <wasm>', 'policy module (path, or a built-in: default, naive)')
+    .option('--table', 'print a table instead of JSON')
+    .action(runCommand(decide));
+
+  p.command('inspect')
+    .description("print a module's ABI version, identity, sha256, imports, exports, memory limits and whether this host accepts it")
+    .argument('<wasm>', 'policy module (path, or a built-in name)')
+    .option('--json', 'JSON output')
+    .action(runCommand((file: string, o: { json?: boolean }) => inspect(file, o)));
+
+  p.command('simulate')
+    .description('run a workload through a policy with the coherency referee; exit 4 on violations')
+    .requiredOption('--workload <file>', 'workload JSON')
+    .option('--platform <file>', 'platform JSON (overrides the workload\'s)')
+    .option('--policy <wasm>', 'policy module (path, or a built-in: default, naive)')
+    .addOption(new Option('--backend <name>', 'where operations execute').choices(['model', 'kernel']).default('model'))
+    .option('--json', 'JSON output')
+    .action(runCommand(simulate));
+
+  p.command('demo', { isDefault: false })
+    .description('place the example requests of a bundled board and simulate a bundled workload (npm start)')
+    .option('--board <name>', 'examples/platforms/<name>.json', 'rpi4')
+    .option('--workload <name>', 'examples/workloads/<name>.json', 'camera-isp-display')
+    .action(runCommand(demo));
+
+  return p;
+}
+
+export async function main(argv = process.argv): Promise<void> {
+  await program().parseAsync(argv);
+}

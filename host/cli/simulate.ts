@@ -1,0 +1,29 @@
+// heapwise simulate: a workload through a policy, refereed.
+import { EXIT } from '../errors.js';
+import { loadPolicyFile } from '../module/load-file.js';
+import { loadPlatformFile } from '../platform/parse.js';
+import { simulate as runSimulation } from '../simulate/run.js';
+import { loadWorkloadFile } from '../simulate/workload.js';
+import { createBackend } from './backend-choice.js';
+import { formatSimulation } from './format.js';
+import { progressBar } from './progress.js';
+
+export interface SimulateCliOptions {
+  workload: string;
+  platform?: string;
+  policy?: string;
+  json?: boolean;
+  backend?: string;
+}
+
+export async function simulate(opts: SimulateCliOptions): Promise<number> {
+  const platform = opts.platform ? loadPlatformFile(opts.platform) : undefined;
+  const workload = loadWorkloadFile(opts.workload, platform);
+  const mod = await loadPolicyFile(opts.policy);
+  const backend = await createBackend(opts.backend ?? 'model');
+  const bar = progressBar('simulate', workload.length);
+  const report = runSimulation(workload, mod, { backend, ...(bar ? { onProgress: bar.update } : {}) });
+  bar?.stop();
+  process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatSimulation(report)}\n`);
+  return report.violations.length ? EXIT.VIOLATIONS : EXIT.OK;
+}

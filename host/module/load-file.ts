@@ -1,0 +1,28 @@
+// Loading a policy from a path or a built-in name, with errors that name the file.
+import { readFileSync } from 'node:fs';
+import { InputError } from '../errors.js';
+import { BUILTIN_POLICIES, builtinPolicyPath } from '../paths.js';
+import { PolicyModule, type LoadOptions } from './policy-module.js';
+
+/** Resolves "default", "naive" or a path to the .wasm file it means. */
+export function resolvePolicyPath(spec: string | undefined): string {
+  if (!spec) return builtinPolicyPath('default');
+  if ((BUILTIN_POLICIES as readonly string[]).includes(spec)) return builtinPolicyPath(spec);
+  return spec;
+}
+
+export function readPolicyBytes(path: string): Uint8Array {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const hint = code === 'ENOENT' && path.includes('/policies/') ? ' (run npm run build)' : '';
+    throw new InputError(path, '', `cannot read policy module: ${code ?? (e as Error).message}${hint}`);
+  }
+}
+
+/** Reads and compiles a policy module (a built-in name or a path). */
+export async function loadPolicyFile(spec: string | undefined, opts: LoadOptions = {}): Promise<PolicyModule> {
+  const path = resolvePolicyPath(spec);
+  return PolicyModule.compile(readPolicyBytes(path), { label: path, ...opts });
+}
