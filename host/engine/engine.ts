@@ -33,6 +33,8 @@ export interface EngineOptions extends LoadOptions {
 /** What the module was handed: everything needed to replay it. */
 export interface EventRecord {
   index: number;
+  /** Index of the application call that caused it. */
+  call: number;
   kind: number;
   buf: number;
   device: number;
@@ -54,7 +56,21 @@ export interface EventRecord {
 /** The result of executing one op: 0, an fd, or an errno. */
 export type OpResult = { ok: true; fd?: number } | ({ ok: false } & Errno);
 
+/** One application call on the engine, as a trace records it. */
+export interface CallRecord {
+  n: number;
+  op: 'alloc' | 'attach' | 'device_begin' | 'device_end' | 'cpu_begin' | 'cpu_end' | 'export' | 'free' | 'place';
+  buf: number;
+  request?: AllocateRequest;
+  device?: string;
+  access?: Access;
+}
+
 export interface EngineObserver {
+  /** Before the engine acts on an application call. */
+  onCall?(call: CallRecord): void;
+  /** The module faulted (trap, abort, invalid op) answering `ev`. */
+  onFault?(ev: EventRecord, err: PolicyFaultError): void;
   /** After the module answered (validated, before execution). */
   onAnswer?(ev: EventRecord, out: Outcome, buffer: Buffer): void;
   /** After each op executed on the backend. */
@@ -69,6 +85,7 @@ export class Engine {
   private readonly backendHeaps: BackendHeap[];
   private nextId = 1;
   private eventIndex = 0;
+  private callIndex = -1;
   private stamp = 0;
   private readonly opCap: number;
   private readonly maxAllocation: bigint;
@@ -137,6 +154,7 @@ export class Engine {
     for (const name of req.devices) devices |= 1n << BigInt(this.deviceIndex(name));
     const buf = new Buffer(this.nextId++, { ...req, devices: [...req.devices] }, devices);
     this.buffers.set(buf.id, buf);
+    this.called({ op: 'alloc', buf: buf.id, request: buf.request });
     if (!req.deferred) this.placeOnce(buf);
     return buf;
   }
@@ -145,6 +163,7 @@ export class Engine {
   attach(b: Buffer | number, device: string): void {
     const buf = this.live(b);
     const d = this.deviceIndex(device);
+    this.called({ op: 'attach', buf: buf.id, device });
     buf.devices |= 1n << BigInt(d);
     this.run(EventKind.ATTACH, buf, d, 0);
   }
@@ -154,6 +173,7 @@ export class Engine {
     const d = this.deviceIndex(device);
     if (!((buf.devices >> BigInt(d)) & 1n)) throw new UsageError(`device ${device} is not attached to ${buf.label}; attach it first`);
     if (buf.deviceAccess.has(d)) throw new UsageError(`device ${device} already accesses ${buf.label}`);
+    this.called({ op: 'device_begin', buf: buf.id, device, access });
     this.ensurePlaced(buf);
     const a = accessValue(access);
     buf.deviceAccess.set(d, a);
@@ -165,6 +185,7 @@ export class Engine {
     const d = this.deviceIndex(device);
     const a = buf.deviceAccess.get(d);
     if (a === undefined) throw new UsageError(`device ${device} has no access of ${buf.label} to end`);
+    this.called({ op: 'device_end', buf: buf.id, device });
     buf.deviceAccess.delete(d);
     this.run(EventKind.DEVICE_END, buf, d, a);
   }
@@ -172,6 +193,7 @@ export class Engine {
   cpuBegin(b: Buffer | number, access: Access): void {
     const buf = this.live(b);
     if (buf.cpuAccess !== 0) throw new UsageError(`the CPU already accesses ${buf.label}`);
+    this.called({ op: 'cpu_begin', buf: buf.id, access });
     this.ensurePlaced(buf);
     if (!this.platform.heaps[buf.heapIndex]!.cpuAccess) throw new UsageError(`${buf.label} is in heap ${buf.heap}, which the CPU cannot map`);
     const a = accessValue(access);
@@ -182,6 +204,7 @@ export class Engine {
   cpuEnd(b: Buffer | number): void {
     const buf = this.live(b);
     if (buf.cpuAccess === 0) throw new UsageError(`the CPU has no access of ${buf.label} to end`);
+    this.called({ op: 'cpu_end', buf: buf.id });
     const a = buf.cpuAccess;
     buf.cpuAccess = 0;
     this.run(EventKind.CPU_END, buf, NONE, a);
@@ -202,6 +225,7 @@ export class Engine {
   /** The buffer's fd leaves the process: from now on every CPU access is bracketed. */
   export(b: Buffer | number): void {
     const buf = this.live(b);
+    this.called({ op: 'export', buf: buf.id });
     this.ensurePlaced(buf);
     this.run(EventKind.EXPORT, buf, NONE, 0);
     buf.exported = true;
@@ -211,6 +235,7 @@ export class Engine {
   free(b: Buffer | number): void {
     const buf = this.live(b);
     if (buf.cpuAccess !== 0 || buf.deviceAccess.size > 0) throw new UsageError(`${buf.label} is still being accessed; end the access before free`);
+    this.called({ op: 'free', buf: buf.id });
     if (buf.placed) this.run(EventKind.FREE, buf, NONE, 0);
     this.buffers.delete(buf.id);
     buf.freed = true;
@@ -251,6 +276,7 @@ export class Engine {
   place(b: Buffer | number): Decision {
     const buf = this.live(b);
     if (buf.placed) return buf.decision!;
+    this.called({ op: 'place', buf: buf.id });
     return this.placeOnce(buf);
   }
 
@@ -320,6 +346,18 @@ export class Engine {
     }
   }
 
+  private called(c: Omit<CallRecord, 'n'>): void {
+    this.callIndex++;
+    if (this.observers.length === 0) return;
+    const rec = { n: this.callIndex, ...c } as CallRecord;
+    for (const o of this.observers) o.onCall?.(rec);
+  }
+
+  /** Index of the application call being served (for traces). */
+  get currentCall(): number {
+    return this.callIndex;
+  }
+
   private notify(ev: EventRecord, op: Op, r: OpResult, buf: Buffer): void {
     for (const o of this.observers) o.onResult?.(ev, op, r, buf);
   }
@@ -361,12 +399,27 @@ export class Engine {
       len += usage.length * 8;
     }
     const ev: EventRecord = {
-      index: this.eventIndex++, kind, buf: buf.id, device, access, size: buf.requested, devices: buf.devices,
+      index: this.eventIndex++, call: this.callIndex, kind, buf: buf.id, device, access, size: buf.requested, devices: buf.devices,
       failedHeaps: failed, heap, cpu, flags, lastErrno, name: buf.nameBytes, usage, state: buf.state,
     };
-    inst.event(len);
-    const out = readOutcome(inst, this.opCap);
+    let out: Outcome;
+    try {
+      inst.event(len);
+      out = readOutcome(inst, this.opCap);
+      this.check(out, ev, buf);
+    } catch (e) {
+      if (e instanceof PolicyFaultError) for (const o of this.observers) o.onFault?.(ev, e);
+      throw e;
+    }
+    for (const o of this.observers) o.onAnswer?.(ev, out, buf);
+    return { ev, out };
+  }
+
+  private check(out: Outcome, ev: EventRecord, buf: Buffer): void {
+    const inst = this.inst;
     const p = this.platform;
+    const kind = ev.kind;
+    const failed = ev.failedHeaps;
     validateOps(out.ops, {
       label: inst.module.label,
       eventKind: kind,
@@ -381,8 +434,6 @@ export class Engine {
     for (const op of out.ops) {
       if (op.kind === OpKind.ALLOC && op.value === 0n) throw new PolicyFaultError(inst.module.label, 'invalid-op', `ALLOC of 0 bytes for ${buf.label}`);
     }
-    for (const o of this.observers) o.onAnswer?.(ev, out, buf);
-    return { ev, out };
   }
 }
 
