@@ -23,6 +23,14 @@ export function allIommu(devices: u64): bool {
   return true;
 }
 
+/** True when some device in `devices` needs physically contiguous memory. */
+export function anyNeedsContiguous(devices: u64): bool {
+  for (let d: u32 = 0; d < deviceCount(); d++) {
+    if ((devices & ((<u64>1) << d)) != 0 && deviceNeedsContiguous(d)) return true;
+  }
+  return false;
+}
+
 /** True when every device in `devices` is cache-coherent with the CPU. */
 export function allCoherent(devices: u64): bool {
   for (let d: u32 = 0; d < deviceCount(); d++) {

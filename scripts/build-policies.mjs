@@ -2,7 +2,7 @@
 // Compiles every policy module: policies/<name>/index.ts -> policies/<name>/build/<name>.wasm,
 // and the test-only modules under test/fixtures/policies/. `--debug` (issue 9) is reserved for
 // the wasi-shim variant. Usage: node scripts/build-policies.mjs [dir ...]
-import { readdirSync, existsSync, mkdirSync } from 'node:fs';
+import { readdirSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { join, dirname, basename, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import asc from 'assemblyscript/asc';
@@ -31,9 +31,34 @@ function policyDirs(base) {
     .map((d) => join(base, d.name));
 }
 
+/** Newest mtime of the AssemblyScript sources any policy may import. */
+function newestSource() {
+  let newest = statSync(join(root, 'abi/v1.json')).mtimeMs;
+  const walk = (dir) => {
+    if (!existsSync(dir)) return;
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) { if (e.name !== 'build') walk(p); }
+      else if (e.name.endsWith('.ts')) newest = Math.max(newest, statSync(p).mtimeMs);
+    }
+  };
+  for (const d of ['asm', 'policies', 'test/fixtures/policies']) walk(join(root, d));
+  return newest;
+}
+
+function upToDate(dir, newest) {
+  const out = join(dir, 'build', `${basename(dir)}.wasm`);
+  return existsSync(out) && statSync(out).mtimeMs >= newest;
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const force = process.argv.includes('--force');
   const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
   const dirs = args.length ? args.map((a) => join(root, a)) : [...policyDirs(join(root, 'policies')), ...policyDirs(join(root, 'test/fixtures/policies'))];
   process.chdir(root);
-  for (const d of dirs) await buildPolicy(d);
+  const newest = newestSource();
+  for (const d of dirs) {
+    if (!force && upToDate(d, newest)) continue;
+    await buildPolicy(d);
+  }
 }

@@ -98,10 +98,10 @@ export class KernelBackend implements Backend {
   /** Closes every buffer still owned and every cached heap fd. */
   dispose(): void {
     if (this.#disposed) return;
-    this.#disposed = true;
     for (const fd of [...this.#buffers.keys()]) this.close(fd);
     for (const heap of this.#heaps.values()) heap.close();
     this.#heaps.clear();
+    this.#disposed = true;
   }
 
   #device(heap: BackendHeap): HeapFd {

@@ -155,7 +155,16 @@ export class Engine {
     const buf = new Buffer(this.nextId++, { ...req, devices: [...req.devices] }, devices);
     this.buffers.set(buf.id, buf);
     this.called({ op: 'alloc', buf: buf.id, request: buf.request });
-    if (!req.deferred) this.placeOnce(buf);
+    if (!req.deferred) {
+      try {
+        this.placeOnce(buf);
+      } catch (e) {
+        // A fault while placing leaves nothing behind: no table entry, no fd.
+        this.buffers.delete(buf.id);
+        if (buf.fd !== null) this.backend.close(buf.fd);
+        throw e;
+      }
+    }
     return buf;
   }
 

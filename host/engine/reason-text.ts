@@ -46,13 +46,13 @@ export function reasonText(c: ReasonContext): string {
     case Reason.PREFERRED:
       return `preferred by ${dname === 'a device' ? 'a device' : dname}`;
     case Reason.SYSTEM_FIRST:
-      return 'every device has an IOMMU: plentiful system memory before scarce contiguous memory';
+      return 'no device needs contiguous memory: plentiful system memory before scarce contiguous memory';
     case Reason.UNCACHED_CPU_WRITES:
       return 'the CPU does not read: uncached memory needs no cache maintenance';
     case Reason.CACHED_CPU_READS:
       return 'the CPU reads: cached memory reads fast';
     case Reason.CONTIGUOUS_NEEDED:
-      return 'a device without an IOMMU: contiguous memory first';
+      return 'a device needs physically contiguous memory';
     case Reason.LISTED_ORDER:
       return 'in the policy\'s listed order';
     case Reason.SCARCE_LAST:

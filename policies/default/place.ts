@@ -1,11 +1,12 @@
 // The default placement rules: hard constraints from every device, then the devices'
 // preferred heaps, then the cheapest heap that satisfies everything.
-import { Placement, applyHardConstraints, allIommu, isSystemLike, isScarce, heapCount,
+import { Placement, applyHardConstraints, anyNeedsContiguous, isSystemLike, isScarce, heapCount,
   heapKind, deviceCount, preferenceRank, HeapKind, Access, Reason, NONE } from '../../asm/index';
 
 export function placeDefault(p: Placement): void {
   applyHardConstraints(p);
-  const iommu = allIommu(p.devices);
+  // Scattered pages serve when no device needs contiguity (IOMMUs or scatter-gather DMA).
+  const scatterOk = !anyNeedsContiguous(p.devices);
   const cpuReads = (p.cpu & Access.READ) != 0;
   for (let h: u32 = 0; h < heapCount(); h++) {
     if (!p.alive(h)) continue;
@@ -18,14 +19,14 @@ export function placeDefault(p: Placement): void {
     }
     if (pref != NONE) { p.rank(h, pref, Reason.PREFERRED); continue; }
     const k = heapKind(h);
-    if (iommu) {
+    if (scatterOk) {
       if (isScarce(h)) p.rank(h, 10000 + 10, Reason.SCARCE_LAST);
       else if (k == HeapKind.SYSTEM) p.rank(h, 10000 + (cpuReads ? 0 : 1), cpuReads ? Reason.CACHED_CPU_READS : Reason.SYSTEM_FIRST);
       else if (k == HeapKind.SYSTEM_UNCACHED) p.rank(h, 10000 + (cpuReads ? 1 : 0), cpuReads ? Reason.SYSTEM_FIRST : Reason.UNCACHED_CPU_WRITES);
       else if (isSystemLike(h)) p.rank(h, 10000 + 2, Reason.SYSTEM_FIRST);
       else p.rank(h, 10000 + 5, Reason.LISTED_ORDER);
     } else {
-      // A device without an IOMMU: contiguous memory it can reach first, scattered pages after.
+      // A device needs contiguity: only contiguous heaps are left; keep their platform order.
       if (isScarce(h)) p.rank(h, 10000, Reason.CONTIGUOUS_NEEDED);
       else if (k == HeapKind.SYSTEM) p.rank(h, 10000 + 1 + (cpuReads ? 0 : 1), cpuReads ? Reason.CACHED_CPU_READS : Reason.SYSTEM_FIRST);
       else if (k == HeapKind.SYSTEM_UNCACHED) p.rank(h, 10000 + 1 + (cpuReads ? 1 : 0), cpuReads ? Reason.SYSTEM_FIRST : Reason.UNCACHED_CPU_WRITES);

@@ -4,7 +4,8 @@
 #   base: static busybox, node and the libraries ldd lists, /init    (cached by content hash)
 #   app:  the project under /app: host/ (transpiled to JS by esbuild), dist/ if present,
 #         bindings/node/build/Release/heapwise.node, policies/*/build/*.wasm,
-#         test/kernel/guest/ (transpiled), examples/, schemas/, package.json  (rebuilt each call)
+#         test/kernel/guest/ (transpiled), examples/, schemas/, package.json, the runtime
+#         node_modules (rebuilt each call)
 # run.mjs appends a third, tiny layer with /command.sh.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -63,6 +64,12 @@ mapfile -t ts < <(find "${src_dirs[@]}" -name '*.ts' -not -name '*.test.ts' -not
 find "${src_dirs[@]}" \( -name '*.mjs' -o -name '*.js' -o -name '*.json' \) | cpio -pdm --quiet "$dst"
 for dir in dist examples schemas; do
   if [ -d "$dir" ]; then cp -r "$dir" "$dst/"; fi
+done
+# The runtime dependencies (ajv for platform validation, commander for the CLI...), not the
+# dev ones: the guest runs the library and the CLI, never the build.
+npm ls --omit=dev --all --parseable 2>/dev/null | sed "s|^$root/||" | grep '^node_modules/' |
+  grep -v '^node_modules/node-addon-api$' | while read -r dep; do
+  mkdir -p "$dst/$(dirname "$dep")" && cp -r "$dep" "$dst/$dep"
 done
 mkdir -p "$dst/bindings/node/build/Release"
 cp "$addon" "$dst/bindings/node/build/Release/"
