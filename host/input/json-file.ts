@@ -1,5 +1,6 @@
 // Reading a JSON input file with errors that name the file, line and column.
 import { readFileSync } from 'node:fs';
+import { parse as parseTolerant, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { InputError } from '../errors.js';
 
 /** Parses JSON text; a syntax error names `file` and the line:column of the fault. */
@@ -7,16 +8,17 @@ export function parseJson(text: string, file: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    const msg = (e as Error).message;
-    const m = /position (\d+)/.exec(msg);
-    if (m) {
-      const pos = Number(m[1]);
-      const before = text.slice(0, pos);
+    // JSON.parse does not always say where; jsonc-parser (strict settings) locates the fault.
+    const errors: ParseError[] = [];
+    parseTolerant(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+    const first = errors[0];
+    if (first) {
+      const before = text.slice(0, first.offset);
       const line = before.split('\n').length;
-      const col = pos - before.lastIndexOf('\n');
-      throw new InputError(file, '', `malformed JSON at line ${line} column ${col}: ${msg}`);
+      const col = first.offset - before.lastIndexOf('\n');
+      throw new InputError(file, '', `malformed JSON at line ${line} column ${col}: ${printParseErrorCode(first.error)}`);
     }
-    throw new InputError(file, '', `malformed JSON: ${msg}`);
+    throw new InputError(file, '', `malformed JSON: ${(e as Error).message}`);
   }
 }
 
