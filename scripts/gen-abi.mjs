@@ -164,7 +164,31 @@ function echo() {
   return L.join('\n');
 }
 
+/** Markdown reference of every constant, enum and layout (docs/abi-layouts.md). */
+function markdown() {
+  const L = [`<!-- ${HEADER} -->`, '', `# Policy ABI ${spec.version.major}.${spec.version.minor}: constants, enums and layouts`, '', 'Prose and rules: [abi.md](abi.md). All integers little-endian, naturally aligned.', ''];
+  L.push('## Constants', '', '| name | value | meaning |', '|---|---|---|');
+  for (const [k, c] of Object.entries(spec.constants)) L.push(`| \`${k}\` | ${c.value} | ${c.doc} |`);
+  L.push('', '## Enums', '');
+  for (const [k, e] of Object.entries(spec.enums)) {
+    L.push(`### ${k}`, '', e.doc, '', Object.entries(e.values).map(([n, v]) => `\`${n}\` = ${v}`).join(', '), '');
+  }
+  L.push('## Layouts', '');
+  for (const [name, st] of Object.entries(structs)) {
+    L.push(`### ${name} (${st.size} bytes)`, '', st.doc, '', '| offset | field | type |', '|---|---|---|');
+    for (const f of st.fields) L.push(`| ${f.offset} | \`${f.name}\` | ${f.type} |`);
+    L.push('');
+  }
+  L.push('## Exports', '', '| export | signature | meaning |', '|---|---|---|');
+  for (const [n, e] of Object.entries(spec.exports)) L.push(`| \`${n}\` | ${e.kind === 'memory' ? 'memory' : `(${e.params.join(', ')}) -> (${e.results.join(', ')})`} | ${e.doc} |`);
+  L.push('', '## Imports', '', '| import | signature | meaning |', '|---|---|---|');
+  for (const [n, e] of Object.entries(spec.imports)) L.push(`| \`${n}\` | (${e.params.join(', ')}) -> (${e.results.join(', ')}) | ${e.doc} |`);
+  L.push('');
+  return L.join('\n');
+}
+
 const outputs = {
+  'docs/abi-layouts.md': markdown(),
   'test/fixtures/abi-echo/index.ts': echo(),
   'host/abi/generated.ts': typescript(),
   'asm/abi/generated.ts': assemblyscript(),

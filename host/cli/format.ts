@@ -39,7 +39,7 @@ export function formatInspect(r: ModuleReport): string {
 }
 
 export function formatSimulation(r: SimulationReport): string {
-  const t = new Table({ head: ['', ''], ...plain });
+  const t = new Table({ ...plain });
   t.push(
     ['workload', r.workload],
     ['platform', r.platform],

@@ -2,10 +2,9 @@
 # Builds the guest's initramfs as two gzip'd newc layers (the kernel unpacks concatenated
 # archives in order), and prints their paths:
 #   base: static busybox, node and the libraries ldd lists, /init    (cached by content hash)
-#   app:  the project under /app: host/ (transpiled to JS by esbuild), dist/ if present,
-#         bindings/node/build/Release/heapwise.node, policies/*/build/*.wasm,
-#         test/kernel/guest/ (transpiled), examples/, schemas/, package.json, the runtime
-#         node_modules (rebuilt each call)
+#   app:  the project under /app: test/kernel/guest/ (bundled by esbuild, host/ code inside),
+#         dist/ if present, bindings/node/build/Release/heapwise.node, policies/*/build/*.wasm,
+#         examples/, schemas/, package.json, the runtime node_modules  (rebuilt each call)
 # run.mjs appends a third, tiny layer with /command.sh.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -54,20 +53,20 @@ dst="$stage/app"
 mkdir -p "$dst"
 cd "$root"
 cp package.json "$dst/"
-# The guest runs Node 20, which cannot run TypeScript: transpile file by file (imports already
-# say .js), keeping the tree so paths are the same as on the host.
-src_dirs=()
-for dir in host test/kernel/guest; do if [ -d "$dir" ]; then src_dirs+=("$dir"); fi; done
-mapfile -t ts < <(find "${src_dirs[@]}" -name '*.ts' -not -name '*.test.ts' -not -name '*.d.ts')
-"$root/node_modules/.bin/esbuild" "${ts[@]}" --outbase=. --outdir="$dst" --format=esm --platform=node \
-  --target=node20 --log-level=warning
-find "${src_dirs[@]}" \( -name '*.mjs' -o -name '*.js' -o -name '*.json' \) | cpio -pdm --quiet "$dst"
+# The guest runs Node 20, which cannot run TypeScript: bundle each guest entry point (the
+# runner and the child processes it spawns) with esbuild. Bundling, not per-file transpiling,
+# because host/ imports JSON schemas without import attributes, which only a bundler resolves.
+mapfile -t entries < <(ls test/kernel/guest/run.ts test/kernel/guest/*-child.ts 2>/dev/null)
+if [ ${#entries[@]} -gt 0 ]; then
+  "$root/node_modules/.bin/esbuild" "${entries[@]}" --bundle --packages=external --outbase=. --outdir="$dst" \
+    --format=esm --platform=node --target=node20 --log-level=warning
+fi
 for dir in dist examples schemas; do
   if [ -d "$dir" ]; then cp -r "$dir" "$dst/"; fi
 done
 # The runtime dependencies (ajv for platform validation, commander for the CLI...), not the
 # dev ones: the guest runs the library and the CLI, never the build.
-npm ls --omit=dev --all --parseable 2>/dev/null | sed "s|^$root/||" | grep '^node_modules/' |
+{ npm ls --omit=dev --all --parseable 2>/dev/null || true; } | sed "s|^$root/||" | grep '^node_modules/' |
   grep -v '^node_modules/node-addon-api$' | while read -r dep; do
   mkdir -p "$dst/$(dirname "$dep")" && cp -r "$dep" "$dst/$dep"
 done
