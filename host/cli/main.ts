@@ -5,6 +5,8 @@ import { decide } from './decide.js';
 import { inspect } from './inspect.js';
 import { simulate } from './simulate.js';
 import { demo } from './demo.js';
+import { replay } from './replay.js';
+import { diff } from './diff.js';
 
 export function program(): Command {
   const p = new Command('heapwise')
@@ -32,8 +34,24 @@ export function program(): Command {
     .option('--platform <file>', 'platform JSON (overrides the workload\'s)')
     .option('--policy <wasm>', 'policy module (path, or a built-in: default, naive)')
     .addOption(new Option('--backend <name>', 'where operations execute').choices(['model', 'kernel']).default('model'))
+    .option('--record <trace>', 'record the session as a trace (docs/trace.md)')
     .option('--json', 'JSON output')
     .action(runCommand(simulate));
+
+  p.command('replay')
+    .description('replay a trace through its module (or --policy) and compare every answer byte for byte; exit 5 on divergence')
+    .argument('<trace>', 'trace file (JSON Lines)')
+    .option('--policy <wasm>', 'replay with this module instead of the recorded one')
+    .option('--json', 'JSON output')
+    .action(runCommand((t: string, o: { policy?: string; json?: boolean }) => replay(t, o)));
+
+  p.command('diff')
+    .description('re-run a trace under two policies on the model backend and report what differs')
+    .argument('<trace>', 'trace file (JSON Lines)')
+    .option('--policy <wasm>', 'a policy (give it twice: A then B)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--first <n>', 'how many differing calls to list', '20')
+    .option('--json', 'JSON output')
+    .action(runCommand((t: string, o: { policy?: string[]; json?: boolean; first?: string }) => diff(t, o)));
 
   p.command('demo', { isDefault: false })
     .description('place the example requests of a bundled board and simulate a bundled workload (npm start)')

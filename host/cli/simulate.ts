@@ -7,6 +7,8 @@ import { loadWorkloadFile } from '../simulate/workload.js';
 import { createBackend } from './backend-choice.js';
 import { formatSimulation } from './format.js';
 import { progressBar } from './progress.js';
+import { TraceFile } from '../trace/file-sink.js';
+import { TraceRecorder } from '../trace/recorder.js';
 
 export interface SimulateCliOptions {
   workload: string;
@@ -14,6 +16,7 @@ export interface SimulateCliOptions {
   policy?: string;
   json?: boolean;
   backend?: string;
+  record?: string;
 }
 
 export async function simulate(opts: SimulateCliOptions): Promise<number> {
@@ -22,8 +25,23 @@ export async function simulate(opts: SimulateCliOptions): Promise<number> {
   const mod = await loadPolicyFile(opts.policy);
   const backend = await createBackend(opts.backend ?? 'model');
   const bar = progressBar('simulate', workload.length);
-  const report = runSimulation(workload, mod, { backend, ...(bar ? { onProgress: bar.update } : {}) });
-  bar?.stop();
+  const trace = opts.record ? new TraceFile(opts.record) : null;
+  let recorder: TraceRecorder | null = null;
+  let report;
+  try {
+    report = runSimulation(workload, mod, {
+      backend,
+      ...(bar ? { onProgress: bar.update } : {}),
+      ...(trace ? { engineHook: (e) => { recorder = new TraceRecorder(trace.line).attach(e, 'node', mod.label); } } : {}),
+    });
+    (recorder as TraceRecorder | null)?.finish();
+    trace?.commit();
+  } catch (e) {
+    trace?.abort();
+    throw e;
+  } finally {
+    bar?.stop();
+  }
   process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatSimulation(report)}\n`);
   return report.violations.length ? EXIT.VIOLATIONS : EXIT.OK;
 }

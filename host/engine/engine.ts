@@ -1,8 +1,7 @@
 // The engine: owns the buffer table, hands the policy module the platform and every event,
 // validates what it asks for, and executes it on a backend (model or kernel).
 import {
-  EventLayout as EL, EventKind, OpKind, BufferFlag, NONE,
-  EVENT_NAME_OFFSET, EVENT_USAGE_OFFSET, ReasonName,
+  EventKind, OpKind, BufferFlag, NONE, ReasonName,
 } from '../abi/generated.js';
 import { type Backend, type BackendHeap, type Errno } from '../backend/backend.js';
 import { ModelBackend } from '../backend/model.js';
@@ -15,7 +14,8 @@ import { parsePlatform } from '../platform/parse.js';
 import type { Platform, CpuUse } from '../platform/types.js';
 import { Buffer, type AllocateRequest } from './buffer.js';
 import { decisionFrom, type Decision, type Attempt } from './decision.js';
-import { readOutcome, validateOps, type Op, type Outcome } from './outcome.js';
+import { type Op, type Outcome } from './outcome.js';
+import { answer } from './answer.js';
 import { roundedSize } from './rounding.js';
 
 export type Access = 'read' | 'write' | 'readwrite';
@@ -373,76 +373,25 @@ export class Engine {
 
   /** Encodes the event into the module's input region, runs it, decodes and validates the answer. */
   private ask(kind: number, buf: Buffer, device: number, access: number, failed: bigint, lastErrno: number): { ev: EventRecord; out: Outcome } {
-    const inst = this.inst;
-    inst.refresh();
-    const dv = inst.dv;
-    const b = inst.input;
     let flags = 0;
     if (buf.request.protected) flags |= BufferFlag.PROTECTED;
     if (buf.request.deferred) flags |= BufferFlag.DEFERRED;
     if (buf.exported) flags |= BufferFlag.EXPORTED;
     if (buf.nameBytes.length) flags |= BufferFlag.NAMED;
-    const cpu = ACCESS[buf.request.cpu ?? 'none']!;
-    const heap = buf.heapIndex < 0 ? NONE : buf.heapIndex;
-    dv.setUint32(b + EL.kind, kind, true);
-    dv.setUint32(b + EL.buf, buf.id, true);
-    dv.setUint32(b + EL.device, device, true);
-    dv.setUint32(b + EL.access, access, true);
-    dv.setBigUint64(b + EL.size, buf.requested, true);
-    dv.setBigUint64(b + EL.devices, buf.devices, true);
-    dv.setBigUint64(b + EL.failedHeaps, failed, true);
-    dv.setUint32(b + EL.heap, heap, true);
-    dv.setUint32(b + EL.cpu, cpu, true);
-    dv.setUint32(b + EL.flags, flags, true);
-    dv.setUint32(b + EL.lastErrno, lastErrno, true);
-    dv.setUint32(b + EL.nameLen, buf.nameBytes.length, true);
-    dv.setUint32(b + EL.reserved0, 0, true);
-    inst.u8.set(buf.state, b + EL.state);
-    inst.u8.fill(0, b + EVENT_NAME_OFFSET, b + EVENT_USAGE_OFFSET);
-    inst.u8.set(buf.nameBytes, b + EVENT_NAME_OFFSET);
-    let len = EVENT_USAGE_OFFSET;
-    let usage: bigint[] | null = null;
-    if (kind === EventKind.PLACE) {
-      usage = this.backendHeaps.map((h) => BigInt(this.backend.usage(h)));
-      usage.forEach((u, i) => dv.setBigUint64(b + EVENT_USAGE_OFFSET + i * 8, u, true));
-      len += usage.length * 8;
-    }
     const ev: EventRecord = {
       index: this.eventIndex++, call: this.callIndex, kind, buf: buf.id, device, access, size: buf.requested, devices: buf.devices,
-      failedHeaps: failed, heap, cpu, flags, lastErrno, name: buf.nameBytes, usage, state: buf.state,
+      failedHeaps: failed, heap: buf.heapIndex < 0 ? NONE : buf.heapIndex, cpu: ACCESS[buf.request.cpu ?? 'none']!, flags, lastErrno,
+      name: buf.nameBytes, usage: kind === EventKind.PLACE ? this.backendHeaps.map((h) => BigInt(this.backend.usage(h))) : null, state: buf.state,
     };
     let out: Outcome;
     try {
-      inst.event(len);
-      out = readOutcome(inst, this.opCap);
-      this.check(out, ev, buf);
+      out = answer(this.inst, this.platform, ev, this.opCap);
     } catch (e) {
       if (e instanceof PolicyFaultError) for (const o of this.observers) o.onFault?.(ev, e);
       throw e;
     }
     for (const o of this.observers) o.onAnswer?.(ev, out, buf);
     return { ev, out };
-  }
-
-  private check(out: Outcome, ev: EventRecord, buf: Buffer): void {
-    const inst = this.inst;
-    const p = this.platform;
-    const kind = ev.kind;
-    const failed = ev.failedHeaps;
-    validateOps(out.ops, {
-      label: inst.module.label,
-      eventKind: kind,
-      buf: buf.id,
-      heapCount: p.heaps.length,
-      failedHeaps: failed,
-      placed: buf.placed,
-      roundedSize: (h) => roundedSize(p, buf.requested, buf.devices, h),
-      heapProtected: (h) => p.heaps[h]!.kind === 'protected',
-      requestProtected: !!buf.request.protected,
-    });
-    for (const op of out.ops) {
-      if (op.kind === OpKind.ALLOC && op.value === 0n) throw new PolicyFaultError(inst.module.label, 'invalid-op', `ALLOC of 0 bytes for ${buf.label}`);
-    }
   }
 }
 

@@ -26,12 +26,12 @@ let exports: Record<string, (...a: number[]) => number> & { memory: WebAssembly.
 beforeAll(async () => {
   const { error, stdout, stderr } = await asc.main(['test/fixtures/abi-echo/index.ts', '--runtime', 'stub', '--outFile', 'echo.wasm'], {
     readFile: (name: string, base: string) => { try { return readFileSync(join(ROOT, base, name), 'utf8'); } catch { return null; } },
-    writeFile: (name: string, contents: Uint8Array) => { if (name.endsWith('.wasm')) bin = contents; },
+    writeFile: (name: string, contents: string | Uint8Array) => { if (typeof contents !== 'string' && name.endsWith('.wasm')) bin = contents; },
     listFiles: () => [],
   });
   if (error) throw new Error(`${error.message}\n${stderr.toString()}${stdout.toString()}`);
-  const inst = await WebAssembly.instantiate(bin!, { env: { abort: () => { throw new Error('abort'); } } });
-  exports = inst.instance.exports as typeof exports;
+  const inst = await WebAssembly.instantiate(new WebAssembly.Module(bin! as BufferSource), { env: { abort: () => { throw new Error('abort'); } } });
+  exports = inst.exports as typeof exports;
 });
 let bin: Uint8Array | undefined;
 

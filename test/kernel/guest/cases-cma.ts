@@ -1,7 +1,7 @@
 // The CMA heap (custom kernel booted with cma=64M, heap named "reserved"): contiguous memory,
 // counted in sysfs, and ENOMEM - not the OOM killer - when the area is used up.
 import assert from 'node:assert/strict';
-import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { HeapKind } from '../../../host/abi/generated.js';
 import type { BackendHeap } from '../../../host/backend/backend.js';
 import { KernelBackend } from '../../../host/backend/kernel.js';
@@ -21,25 +21,6 @@ function counter(name: string): number {
   return Number(readFileSync(`${CMA_AREA}/${name}`, 'utf8').trim());
 }
 
-/** Physical frame numbers of a named dma-buf mapping, from /proc/self/maps and pagemap. */
-function framesOf(bufferName: string, pages: number): number[] {
-  const line = readFileSync('/proc/self/maps', 'utf8').split('\n').find((l) => l.includes(`dmabuf:${bufferName}`));
-  assert.ok(line, `mapping of ${bufferName} in /proc/self/maps`);
-  const start = BigInt('0x' + line.split('-')[0]);
-  const fd = openSync('/proc/self/pagemap', 'r');
-  try {
-    const entries = Buffer.alloc(pages * 8);
-    readSync(fd, entries, 0, entries.length, Number((start / 4096n) * 8n));
-    return Array.from({ length: pages }, (_, i) => {
-      const e = entries.readBigUInt64LE(i * 8);
-      assert.ok(e >> 63n, `page ${i} present`);
-      return Number(e & ((1n << 55n) - 1n));
-    });
-  } finally {
-    closeSync(fd);
-  }
-}
-
 guestCase('cma: probe infers "reserved" as kind cma and reads the area counters', () => {
   const r = probe();
   const reserved = r.heaps.find((h) => h.name === 'reserved');
@@ -53,20 +34,24 @@ guestCase('cma: probe infers "reserved" as kind cma and reads the area counters'
   assert.equal(r.cmaTotal, 64 * MiB);
 }, { kernel: 'cma' });
 
-guestCase('cma: a 4 MiB allocation works, is physically contiguous and is counted in sysfs', () => {
+// Contiguity itself is not visible from user space (pagemap reports the heap's PFN-mapped vma
+// as a hole); the CMA counters show the pages came from the contiguous area.
+guestCase('cma: a 4 MiB allocation comes out of the CMA area (sysfs counters) and maps', () => {
   const before = counter('alloc_pages_success');
+  const releasedBefore = counter('release_pages_success');
   withBuffer('reserved', 4 * MiB, RW_CLOEXEC, (fd) => {
     assert.equal(counter('alloc_pages_success') - before, 1024);
-    a.setName(fd, 'cma-contiguous');
+    assert.match(a.readFdinfo(fd), /^exp_name:\s+reserved$/m);
     const m = a.mmap(fd, 4 * MiB, c.PROT_READ | c.PROT_WRITE, c.MAP_SHARED);
-    const bytes = new Uint8Array(m.buffer);
+    const words = new Uint32Array(m.buffer);
     a.sync(fd, c.DMA_BUF_SYNC_START | c.DMA_BUF_SYNC_RW);
-    for (let p = 0; p < 1024; p++) bytes[p * 4096] = p & 0xff; // fault every page in
+    for (let i = 0; i < words.length; i += 1024) words[i] = i;
+    for (let i = 0; i < words.length; i += 1024) if (words[i] !== i) assert.fail(`word ${i}`);
     a.sync(fd, c.DMA_BUF_SYNC_END | c.DMA_BUF_SYNC_RW);
-    const frames = framesOf('cma-contiguous', 1024);
     a.munmap(m);
-    for (let i = 1; i < frames.length; i++) assert.equal(frames[i], frames[0]! + i, `frame ${i} follows frame ${i - 1}`);
   });
+  // Not CmaFree: freed pages pass through per-CPU lists, so it moves by more or less than this.
+  assert.equal(counter('release_pages_success') - releasedBefore, 1024, 'closing the buffer released its pages to the area');
 }, { kernel: 'cma' });
 
 guestCase('cma: exhausting the area returns ENOMEM cleanly, and freeing makes room again', () => {

@@ -20,7 +20,8 @@ function platform(withCma: boolean): unknown {
     heaps: [
       { name: 'system' },
       { name: 'udmabuf' },
-      ...(withCma ? [{ name: 'reserved', size: 64 * MiB }] : []),
+      // 1 GiB guest: the CMA area lies below 4 GiB, reachable by a 32-bit device.
+      ...(withCma ? [{ name: 'reserved', size: 64 * MiB, maxAddressBits: 32 }] : []),
     ],
     devices: [
       { name: 'gpu', dmaMaskBits: 64, iommu: true, coherent: true },

@@ -1,0 +1,39 @@
+// Which module replays a trace: the one given, or the one the trace names (by path, or by
+// sha256 among the package's policies and the trace's folder), never a different one silently.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { InputError } from '../errors.js';
+import { PolicyModule } from '../module/policy-module.js';
+import { packageRoot } from '../paths.js';
+import type { TraceHeader } from './reader.js';
+
+function wasmFiles(dir: string, depth = 3): string[] {
+  if (!existsSync(dir) || depth < 0) return [];
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (e.name === 'node_modules' || e.name.startsWith('.')) continue;
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...wasmFiles(p, depth - 1));
+    else if (e.name.endsWith('.wasm')) out.push(p);
+  }
+  return out;
+}
+
+export async function policyForTrace(h: TraceHeader, traceFile: string): Promise<PolicyModule> {
+  const want = h.policy.sha256;
+  const named = h.policy.path ? resolve(dirname(traceFile), h.policy.path) : null;
+  if (named && existsSync(named)) {
+    const bytes = readFileSync(named);
+    const sha = PolicyModule.sha256(bytes);
+    if (sha !== want) {
+      throw new InputError(traceFile, 'line 1', `the trace was recorded with ${h.policy.name} ${h.policy.version} (sha256 ${want}); ${named} now has sha256 ${sha}. Pass --policy to replay with another module`);
+    }
+    return PolicyModule.compile(bytes, { label: named });
+  }
+  const candidates = [...wasmFiles(dirname(traceFile), 1), ...wasmFiles(join(packageRoot(), 'policies')), ...wasmFiles(join(packageRoot(), 'test/fixtures/policies'))];
+  for (const c of candidates) {
+    const bytes = readFileSync(c);
+    if (PolicyModule.sha256(bytes) === want) return PolicyModule.compile(bytes, { label: c });
+  }
+  throw new InputError(traceFile, 'line 1', `no module with sha256 ${want} (${h.policy.name} ${h.policy.version}) found by path or among the package's policies; pass --policy`);
+}

@@ -1,0 +1,143 @@
+// Streaming trace reader (docs/trace.md): yields one checked line at a time, so memory does
+// not grow with the trace. Every fault is an InputError naming the file and line.
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { EventKind, NONE } from '../abi/generated.js';
+import { InputError } from '../errors.js';
+import type { EventRecord } from '../engine/engine.js';
+import { TRACE_FORMAT, TRACE_VERSION } from './lines.js';
+
+export interface TraceHeader {
+  t: 'header';
+  format: string;
+  version: number;
+  abi: string;
+  host: string;
+  backend: string;
+  policy: { name: string; version: string; sha256: string; path: string | null };
+  platform: unknown;
+}
+
+export type TraceLine =
+  | { t: 'call'; line: number; n: number; op: string; buf: number; size?: string; devices?: string[]; cpu?: string; protected?: boolean; name?: string | null; deferred?: boolean; device?: string; access?: string }
+  | { t: 'event'; line: number; raw: string; ev: EventRecord }
+  | { t: 'answer'; line: number; raw: string; i: number }
+  | { t: 'fault'; line: number; i: number; kind: string; message: string }
+  | { t: 'result'; line: number; i: number; op: number; ok: boolean; fd?: number; errno?: number; code?: string }
+  | { t: 'log'; line: number; i: number; fd: number; text: string }
+  | { t: 'end'; line: number; calls: number; events: number };
+
+const KIND: Record<string, number> = Object.fromEntries(Object.entries(EventKind).map(([k, v]) => [k, v]));
+const u64 = (s: unknown, file: string, line: number, field: string): bigint => {
+  if (typeof s !== 'string' || !/^\d+$/.test(s)) throw new InputError(file, `line ${line}`, `${field} must be a decimal string, got ${JSON.stringify(s)}`);
+  const v = BigInt(s);
+  if (v >= 1n << 64n) throw new InputError(file, `line ${line}`, `${field} does not fit in 64 bits`);
+  return v;
+};
+const int = (v: unknown, file: string, line: number, field: string, min = 0): number => {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > 0xffffffff) throw new InputError(file, `line ${line}`, `${field} must be an integer, got ${JSON.stringify(v)}`);
+  return v;
+};
+const idx = (v: unknown, file: string, line: number, field: string) => {
+  const n = int(v, file, line, field, -1);
+  return n === -1 ? NONE : n;
+};
+
+function eventFrom(o: Record<string, unknown>, file: string, line: number): EventRecord {
+  const kind = KIND[o.kind as string];
+  if (kind === undefined) throw new InputError(file, `line ${line}`, `unknown event kind ${JSON.stringify(o.kind)}`);
+  if (typeof o.state !== 'string' || !/^[0-9a-f]{64}$/.test(o.state)) throw new InputError(file, `line ${line}`, 'state must be 64 lowercase hex digits');
+  if (typeof o.name !== 'string') throw new InputError(file, `line ${line}`, 'name must be a string');
+  const usage = o.usage === null ? null : Array.isArray(o.usage) ? o.usage.map((u, k) => u64(u, file, line, `usage[${k}]`)) : (() => { throw new InputError(file, `line ${line}`, 'usage must be an array or null'); })();
+  return {
+    index: int(o.i, file, line, 'i'), call: int(o.n, file, line, 'n', -1), kind, buf: int(o.buf, file, line, 'buf'),
+    device: idx(o.device, file, line, 'device'), access: int(o.access, file, line, 'access'),
+    size: u64(o.size, file, line, 'size'), devices: u64(o.devices, file, line, 'devices'), failedHeaps: u64(o.failedHeaps, file, line, 'failedHeaps'),
+    heap: idx(o.heap, file, line, 'heap'), cpu: int(o.cpu, file, line, 'cpu'), flags: int(o.flags, file, line, 'flags'),
+    lastErrno: int(o.lastErrno, file, line, 'lastErrno'), name: new TextEncoder().encode(o.name), usage,
+    state: Uint8Array.from(Buffer.from(o.state, 'hex')),
+  };
+}
+
+/** Reads the header line; refuses other formats and versions with the line number. */
+export function parseHeader(text: string | undefined, file: string): TraceHeader {
+  if (text === undefined) throw new InputError(file, 'line 1', 'empty trace');
+  let h: TraceHeader;
+  try {
+    h = JSON.parse(text);
+  } catch {
+    throw new InputError(file, 'line 1', 'not JSON: a trace starts with a header line');
+  }
+  if (h?.t !== 'header' || h.format !== TRACE_FORMAT) throw new InputError(file, 'line 1', `not a heapwise trace (first line must be a "${TRACE_FORMAT}" header)`);
+  if (h.version !== TRACE_VERSION) throw new InputError(file, 'line 1', `trace format version ${h.version}; this reader knows version ${TRACE_VERSION}`);
+  if (typeof h.policy?.sha256 !== 'string' || typeof h.platform !== 'object') throw new InputError(file, 'line 1', 'header lacks policy or platform');
+  return h;
+}
+
+/**
+ * Streams a trace: the header first, then every line, checking that call and event indexes
+ * increase by one, that answers and results follow their event, and that the trace ends.
+ */
+export async function* readTrace(file: string, onBytes?: (bytes: number) => void): AsyncGenerator<TraceHeader | TraceLine> {
+  const stream = createReadStream(file, { encoding: 'utf8' });
+  const lines = createInterface({ input: stream, crlfDelay: Infinity });
+  let n = 0;
+  let nextCall = 0;
+  let nextEvent = 0;
+  let lastEvent = -1;
+  let ended = false;
+  let bytes = 0;
+  try {
+    for await (const text of lines) {
+      n++;
+      bytes += text.length + 1;
+      if (onBytes && (n & 4095) === 0) onBytes(bytes);
+      if (n === 1) { yield parseHeader(text, file); continue; }
+      if (ended) throw new InputError(file, `line ${n}`, 'content after the end line');
+      let o: Record<string, unknown>;
+      try {
+        o = JSON.parse(text);
+      } catch {
+        throw new InputError(file, `line ${n}`, `corrupted line (not JSON): ${text.slice(0, 60)}`);
+      }
+      const at = `line ${n}`;
+      switch (o.t) {
+        case 'call': {
+          if (o.n !== nextCall) throw new InputError(file, at, `call ${String(o.n)} out of order (expected ${nextCall})`);
+          nextCall++;
+          yield { ...(o as object), line: n } as TraceLine;
+          break;
+        }
+        case 'event': {
+          if (o.i !== nextEvent) throw new InputError(file, at, `event ${String(o.i)} out of order (expected ${nextEvent})`);
+          nextEvent++;
+          lastEvent = o.i as number;
+          yield { t: 'event', line: n, raw: text, ev: eventFrom(o, file, n) };
+          break;
+        }
+        case 'answer':
+        case 'fault':
+        case 'result':
+        case 'log': {
+          if (o.i !== lastEvent) throw new InputError(file, at, `${o.t} for event ${String(o.i)} does not follow it (last event ${lastEvent})`);
+          if (o.t === 'answer') yield { t: 'answer', line: n, raw: text, i: o.i as number };
+          else yield { ...(o as object), line: n } as TraceLine;
+          break;
+        }
+        case 'end': {
+          if (o.calls !== nextCall || o.events !== nextEvent) throw new InputError(file, at, `end line counts ${String(o.calls)} calls and ${String(o.events)} events; the trace holds ${nextCall} and ${nextEvent}`);
+          ended = true;
+          yield { t: 'end', line: n, calls: nextCall, events: nextEvent };
+          break;
+        }
+        default:
+          throw new InputError(file, at, `unknown line type ${JSON.stringify(o.t)}`);
+      }
+    }
+  } finally {
+    lines.close();
+    stream.destroy();
+  }
+  if (n === 0) throw new InputError(file, 'line 1', 'empty trace');
+  if (!ended) throw new InputError(file, `line ${n}`, `truncated: no end line after ${n} lines`);
+}

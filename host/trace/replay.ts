@@ -1,0 +1,84 @@
+// Replay: hand a trace's events to a module and compare each answer with the recorded one,
+// as text (byte for byte).
+import { statSync } from 'node:fs';
+import { PolicyFaultError, InputError } from '../errors.js';
+import { answer } from '../engine/answer.js';
+import { PolicyInstance } from '../module/instance.js';
+import type { PolicyIdentity, PolicyModule } from '../module/policy-module.js';
+import { encodePlatform } from '../platform/encode.js';
+import { parsePlatform } from '../platform/parse.js';
+import type { Platform } from '../platform/types.js';
+import { answerLine } from './lines.js';
+import { policyForTrace } from './policy-for-trace.js';
+import { readTrace, type TraceHeader } from './reader.js';
+
+export interface Divergence {
+  event: number;
+  line: number;
+  expected: string;
+  actual: string;
+}
+
+export interface ReplayReport {
+  identical: boolean;
+  events: number;
+  recorded: PolicyIdentity;
+  policy: PolicyIdentity;
+  divergence: Divergence | null;
+}
+
+export interface ReplayOptions {
+  /** Replay with this module instead of the one the trace names. */
+  policy?: PolicyModule;
+  opCap?: number;
+  /** Progress in bytes of the trace file read, with the file size. */
+  onProgress?: (bytes: number, total: number) => void;
+}
+
+/** What replay compares a fault line by: its kind (messages name files that differ between hosts). */
+const faultText = (kind: string) => `fault:${kind}`;
+
+export async function replay(file: string, opts: ReplayOptions = {}): Promise<ReplayReport> {
+  const total = statSync(file).size;
+  const it = readTrace(file, opts.onProgress ? (b) => opts.onProgress!(b, total) : undefined);
+  const first = await it.next();
+  const header = first.value as TraceHeader;
+  const platform: Platform = parsePlatform(header.platform, file, 'line 1 /platform');
+  const mod = opts.policy ?? (await policyForTrace(header, file));
+  const fresh = () => {
+    const inst = PolicyInstance.create(mod);
+    inst.init(encodePlatform(platform));
+    return inst;
+  };
+  let inst = fresh();
+  const recorded = { name: header.policy.name, version: header.policy.version, sha256: header.policy.sha256 };
+  let pending: { i: number; text: string; line: number } | null = null;
+  let events = 0;
+  for await (const l of it) {
+    if (l.t === 'event') {
+      if (pending) throw new InputError(file, `line ${l.line}`, `event ${pending.i} has no answer or fault line`);
+      events++;
+      let text: string;
+      try {
+        text = answerLine(l.ev.index, answer(inst, platform, l.ev, opts.opCap ?? 64));
+      } catch (e) {
+        if (!(e instanceof PolicyFaultError)) throw e;
+        text = faultText(e.kind);
+        inst = fresh(); // modules are stateless: a fresh instance continues where the faulted one stopped
+      }
+      pending = { i: l.ev.index, text, line: l.line };
+    } else if (l.t === 'answer' || l.t === 'fault') {
+      if (!pending) throw new InputError(file, `line ${l.line}`, `${l.t} without its event`);
+      const expected = l.t === 'answer' ? l.raw : faultText(l.kind);
+      if (expected !== pending.text) {
+        return { identical: false, events, recorded, policy: instIdentity(inst), divergence: { event: pending.i, line: l.line, expected: l.t === 'answer' ? l.raw : `fault (${l.kind}): ${l.message}`, actual: pending.text } };
+      }
+      pending = null;
+    }
+  }
+  return { identical: true, events, recorded, policy: instIdentity(inst), divergence: null };
+}
+
+function instIdentity(inst: PolicyInstance): PolicyIdentity {
+  return inst.identity;
+}

@@ -1,0 +1,31 @@
+// Workloads run through the engine with the coherency referee watching, optionally recorded as
+// a trace: what the Deno and Node hosts must report identically.
+import { loadPolicyFile, loadWorkloadFile, simulate, type SimulationReport } from '../../../host/index.ts';
+import { TraceRecorder } from '../../../host/trace/recorder.ts';
+
+export async function simulateAll(input: { policy: string; workloads: string[] }): Promise<SimulationReport[]> {
+  const mod = await loadPolicyFile(input.policy);
+  return input.workloads.map((w) => simulate(loadWorkloadFile(w), mod));
+}
+
+/** The trace lines of one workload, the header naming `host`. */
+export async function recordTrace(input: { policy: string; workload: string; host: string }): Promise<string[]> {
+  const mod = await loadPolicyFile(input.policy);
+  const lines: string[] = [];
+  let recorder: TraceRecorder | null = null;
+  simulate(loadWorkloadFile(input.workload), mod, {
+    engineHook: (engine) => {
+      recorder = new TraceRecorder((l) => lines.push(l)).attach(engine, input.host, input.policy);
+    },
+  });
+  // simulate() disposes the engine; the end line closes the trace as `heapwise simulate --record` does.
+  (recorder as TraceRecorder | null)?.finish();
+  return lines;
+}
+
+/** recordTrace for several workloads at once (one Node process for all of them). */
+export async function recordTraces(input: { policy: string; workloads: string[]; host: string }): Promise<Record<string, string[]>> {
+  const out: Record<string, string[]> = {};
+  for (const workload of input.workloads) out[workload] = await recordTrace({ policy: input.policy, workload, host: input.host });
+  return out;
+}

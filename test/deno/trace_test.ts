@@ -1,0 +1,54 @@
+/// <reference lib="deno.ns" />
+// The cross-host determinism requirement (docs/trace.md): for the same workload the Deno host
+// records byte-identical event and answer lines to Node's; only the header's host differs.
+import assert from 'node:assert/strict';
+import { HOST } from '../../bindings/deno/mod.ts';
+import { BROKEN_POLICY, DEFAULT_POLICY, ensurePolicies, ROOT, workloadFiles } from './checkout.ts';
+import { underNode } from './node_host.ts';
+import { recordTrace } from './scenarios/simulation.ts';
+
+await ensurePolicies();
+
+const workloads = workloadFiles();
+const kind = (line: string): string => (JSON.parse(line) as { t: string }).t;
+
+/** Node's traces of every workload, from one Node process, awaited by the first test that needs them. */
+let nodeTraces: Promise<Record<string, string[]>> | null = null;
+function nodeTrace(workload: string): Promise<string[]> {
+  nodeTraces ??= underNode('test/deno/scenarios/simulation.ts', 'recordTraces', { policy: DEFAULT_POLICY, workloads, host: 'node' });
+  return nodeTraces.then((all) => all[workload] ?? assert.fail(`Node recorded no trace of ${workload}`));
+}
+
+for (const workload of workloads) {
+  Deno.test(`trace of ${workload.slice(ROOT.length + 1)}: event and answer lines identical to Node's`, async () => {
+    const deno = await recordTrace({ policy: DEFAULT_POLICY, workload, host: HOST });
+    const node = await nodeTrace(workload);
+    const header = JSON.parse(deno[0]!) as { t: string; format: string; host: string };
+    assert.equal(header.t, 'header');
+    assert.equal(header.format, 'heapwise-trace');
+    assert.equal(header.host, 'deno');
+    assert.equal(kind(deno.at(-1)!), 'end');
+    const events = deno.filter((l) => kind(l) === 'event');
+    const answers = deno.filter((l) => kind(l) === 'answer');
+    assert.ok(events.length > 0);
+    assert.equal(answers.length, events.length, 'the default policy answers every event');
+    assert.deepEqual(events, node.filter((l) => kind(l) === 'event'));
+    assert.deepEqual(answers, node.filter((l) => kind(l) === 'answer'));
+    // Beyond the requirement: calls, results and the end line agree too, and the headers differ
+    // in nothing but the host.
+    assert.deepEqual(deno.slice(1), node.slice(1));
+    assert.equal(deno[0], node[0]!.replace('"host":"node"', '"host":"deno"'));
+  });
+}
+
+Deno.test('trace of the broken policy on the stale-read fixture: identical to Node\'s, and unlike the default\'s', async () => {
+  const workload = workloads.find((w) => w.endsWith('/stale-read.json'))!;
+  const [broken, node, fine] = await Promise.all([
+    recordTrace({ policy: BROKEN_POLICY, workload, host: HOST }),
+    underNode<string[]>('test/deno/scenarios/simulation.ts', 'recordTrace', { policy: BROKEN_POLICY, workload, host: HOST }),
+    recordTrace({ policy: DEFAULT_POLICY, workload, host: HOST }),
+  ]);
+  assert.deepEqual(broken, node);
+  const answers = (lines: string[]) => lines.filter((l) => kind(l) === 'answer');
+  assert.notDeepEqual(answers(broken), answers(fine), 'a policy that syncs differently must answer differently');
+});
