@@ -28,6 +28,24 @@ export interface EngineOptions extends LoadOptions {
   opCap?: number;
   /** Largest allocation the engine hands any heap, in bytes (default 1 GiB): the system heap answers far larger requests with the OOM killer, not ENOMEM. */
   maxAllocationBytes?: number;
+  /**
+   * Policy to switch to when the module traps, runs out of fuel or asks for invalid operations
+   * (Engine.load defaults it to the built-in default policy; null: no fallback, faults throw).
+   */
+  fallback?: PolicyModule | null;
+}
+
+/** A change of policy module: explicit (swapPolicy) or after a fault. */
+export interface SwapRecord {
+  /** Index of the next event, the first the new module answers. */
+  atEvent: number;
+  reason: 'explicit' | 'fault';
+  from: PolicyIdentity;
+  to: PolicyIdentity;
+  /** The fault that caused it. */
+  fault?: PolicyFaultError;
+  /** Path or label of the new module. */
+  label: string;
 }
 
 /** What the module was handed: everything needed to replay it. */
@@ -67,6 +85,8 @@ export interface CallRecord {
 }
 
 export interface EngineObserver {
+  /** The engine changed policy module (swapPolicy, or the fallback after a fault). */
+  onSwap?(swap: SwapRecord): void;
   /** Before the engine acts on an application call. */
   onCall?(call: CallRecord): void;
   /** The module faulted (trap, abort, invalid op) answering `ev`. */
@@ -89,12 +109,16 @@ export class Engine {
   private stamp = 0;
   private readonly opCap: number;
   private readonly maxAllocation: bigint;
+  private readonly fallback: PolicyModule | null;
+  /** Swaps so far, oldest first (a fault switches to the fallback once). */
+  readonly swaps: SwapRecord[] = [];
 
   private constructor(readonly platform: Platform, inst: PolicyInstance, opts: EngineOptions) {
     this.inst = inst;
     this.backend = opts.backend ?? new ModelBackend();
     this.opCap = opts.opCap ?? 64;
     this.maxAllocation = BigInt(opts.maxAllocationBytes ?? 1024 * 1024 * 1024);
+    this.fallback = opts.fallback ?? null;
     this.backendHeaps = platform.heaps.map((h) => ({ name: h.name, kind: KIND_VALUE[h.kind], size: h.size, cpuAccess: h.cpuAccess }));
   }
 
@@ -105,7 +129,12 @@ export class Engine {
   static async load(policy: Uint8Array | PolicyModule, platform: Platform | unknown, opts: EngineOptions = {}): Promise<Engine> {
     const mod = policy instanceof PolicyModule ? policy : await PolicyModule.compile(policy, opts);
     const p = isPlatform(platform) ? platform : parsePlatform(platform);
-    return Engine.create(mod, p, opts);
+    let fallback = opts.fallback;
+    if (fallback === undefined) {
+      const { loadPolicyFile } = await import('../module/load-file.js');
+      fallback = await loadPolicyFile('default');
+    }
+    return Engine.create(mod, p, { ...opts, fallback });
   }
 
   /** Synchronous load from a compiled module and a validated platform. */
@@ -117,6 +146,33 @@ export class Engine {
 
   get policy(): PolicyIdentity {
     return this.inst.identity;
+  }
+
+  /** The module answering events now. */
+  get module(): PolicyModule {
+    return this.inst.module;
+  }
+
+  /**
+   * Switches to another policy module between decisions. Live buffers keep their placement
+   * and BufferState: the new module continues from the state the old one left (ABI section 3).
+   */
+  swapPolicy(mod: PolicyModule): void {
+    this.switchTo(mod, 'explicit');
+  }
+
+  private switchTo(mod: PolicyModule, reason: 'explicit' | 'fault', fault?: PolicyFaultError): void {
+    const inst = PolicyInstance.create(mod);
+    inst.init(encodePlatform(this.platform));
+    const swap: SwapRecord = { atEvent: this.eventIndex, reason, from: this.inst.identity, to: inst.identity, label: mod.label, ...(fault ? { fault } : {}) };
+    this.inst = inst;
+    this.swaps.push(swap);
+    for (const o of this.observers) o.onSwap?.(swap);
+  }
+
+  /** Most operations one answer may carry. */
+  get opCapacity(): number {
+    return this.opCap;
   }
 
   get events(): number {
@@ -387,8 +443,12 @@ export class Engine {
     try {
       out = answer(this.inst, this.platform, ev, this.opCap);
     } catch (e) {
-      if (e instanceof PolicyFaultError) for (const o of this.observers) o.onFault?.(ev, e);
-      throw e;
+      if (!(e instanceof PolicyFaultError)) throw e;
+      for (const o of this.observers) o.onFault?.(ev, e);
+      // Keep serving: the fallback policy answers this event again (a new event, same buffer).
+      if (!this.fallback || this.inst.module === this.fallback) throw e;
+      this.switchTo(this.fallback, 'fault', e);
+      return this.ask(kind, buf, device, access, failed, lastErrno);
     }
     for (const o of this.observers) o.onAnswer?.(ev, out, buf);
     return { ev, out };

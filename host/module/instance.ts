@@ -27,6 +27,10 @@ export class PolicyInstance {
   poisoned: string | null = null;
   private fnInit!: (len: number) => number;
   private fnEvent!: (len: number) => number;
+  private fuelSet!: (n: number) => void;
+  private fuelLeft!: () => number;
+  /** Fuel the last call used. */
+  lastFuel = 0;
 
   private constructor(readonly module: PolicyModule) {}
 
@@ -53,14 +57,21 @@ export class PolicyInstance {
     const ex = instance.exports as Record<string, unknown>;
     memoryRef = ex.memory as WebAssembly.Memory;
     self.memory = memoryRef;
+    self.fuelSet = ex.hw_fuel_set as (n: number) => void;
+    self.fuelLeft = ex.hw_fuel_left as () => number;
     self.refresh();
     const call = (name: string): number => {
+      self.fuelSet(mod.fuel);
       try {
         return (ex[name] as () => number)() >>> 0;
       } catch (e) {
-        throw new PolicyRefusedError(label, `${name}() failed: ${(e as Error).message}`);
+        const why = self.fuelLeft() < 0 ? `ran out of fuel (${mod.fuel} units)` : `failed: ${(e as Error).message}`;
+        throw new PolicyRefusedError(label, `${name === 'hw_start' ? 'start function' : `${name}()`} ${why}`);
+      } finally {
+        self.refresh();
       }
     };
+    if (typeof ex.hw_start === 'function') call('hw_start');
     const v = call('hw_abi_version');
     self.abi = { major: v >>> 16, minor: v & 0xffff };
     if (self.abi.major !== ABI_MAJOR) {
@@ -107,14 +118,21 @@ export class PolicyInstance {
   private invoke(fn: (len: number) => number, len: number, what: string): void {
     if (this.poisoned) throw new PolicyFaultError(this.module.label, 'trap', `instance unusable after an earlier fault (${this.poisoned})`);
     let status: number;
+    const budget = this.module.fuel;
+    this.fuelSet(budget);
     try {
       status = fn(len);
     } catch (e) {
-      const kind = e instanceof GuestAbort ? 'abort' : 'trap';
       const msg = e instanceof Error ? e.message : String(e);
       this.poisoned = msg;
+      if (!(e instanceof GuestAbort) && this.fuelLeft() < 0) {
+        this.lastFuel = budget;
+        throw new PolicyFaultError(this.module.label, 'fuel', `${what} ran out of fuel: budget of ${budget} units exhausted`);
+      }
+      const kind = e instanceof GuestAbort ? 'abort' : 'trap';
       throw new PolicyFaultError(this.module.label, kind, `${what} ${kind === 'abort' ? 'aborted' : 'trapped'}: ${msg}`);
     }
+    this.lastFuel = budget - this.fuelLeft();
     this.refresh();
     if (status !== Status.OK) {
       throw new PolicyFaultError(this.module.label, 'status', `${what} returned status ${status}`);

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { REQUIRED_EXPORTS, ALLOWED_IMPORTS, ABI_MAJOR, ABI_MINOR, INPUT_CAPACITY, OUTPUT_CAPACITY } from '../abi/generated.js';
 import { PolicyRefusedError } from '../errors.js';
 import { readSections, WasmFormatError, type ModuleSections, type FuncType } from './sections.js';
+import { instrumentFuel, DEFAULT_FUEL, FUEL_SET, FUEL_LEFT, START } from './fuel.js';
 
 export const DEFAULT_MEMORY_CAP = 16 * 1024 * 1024;
 const PAGE = 65536;
@@ -14,6 +15,8 @@ export interface LoadOptions {
   label?: string;
   /** Largest memory a module may declare, in bytes (default 16 MiB). */
   memoryCapBytes?: number;
+  /** Fuel units per call into the module (function entries and loop iterations; default 10 M). */
+  fuel?: number;
 }
 
 export interface PolicyIdentity {
@@ -65,6 +68,9 @@ export function checkSections(s: ModuleSections, label: string, capBytes: number
     }
   }
   if (s.usesFloat) throw new PolicyRefusedError(label, 'uses floating point; decisions must be integer-only for determinism');
+  for (const reserved of [FUEL_SET, FUEL_LEFT, START]) {
+    if (s.exports.some((e) => e.name === reserved)) throw new PolicyRefusedError(label, `export ${reserved} is reserved for the host's fuel instrumentation`);
+  }
 }
 
 /** A validated, compiled policy module; instantiate it with PolicyInstance. */
@@ -76,6 +82,10 @@ export class PolicyModule {
     readonly sections: ModuleSections,
     readonly sha256: string,
     readonly memoryCapBytes: number,
+    /** The module as it runs: fuel-instrumented (what `heapwise compile` hands wasm2c too). */
+    readonly instrumented: Uint8Array,
+    /** Fuel units per call into the module. */
+    readonly fuel: number,
   ) {}
 
   static sha256(bytes: Uint8Array): string {
@@ -95,12 +105,18 @@ export class PolicyModule {
     }
     checkSections(sections, label, cap);
     let module: WebAssembly.Module;
+    let instrumented: Uint8Array;
     try {
-      module = await WebAssembly.compile(bytes as BufferSource);
+      // Validate the module as given first, so errors name the module's own fault.
+      await WebAssembly.compile(bytes as BufferSource);
+      instrumented = instrumentFuel(bytes, sections.start);
+      module = await WebAssembly.compile(instrumented as BufferSource);
     } catch (e) {
       throw new PolicyRefusedError(label, `invalid WebAssembly: ${(e as Error).message}`);
     }
-    return new PolicyModule(label, bytes, module, sections, PolicyModule.sha256(bytes), cap);
+    const fuel = opts.fuel ?? DEFAULT_FUEL;
+    if (!Number.isInteger(fuel) || fuel < 1 || fuel > 0x7fffffff) throw new PolicyRefusedError(label, `fuel budget ${fuel} must be an integer from 1 to 2^31-1`);
+    return new PolicyModule(label, bytes, module, sections, PolicyModule.sha256(bytes), cap, instrumented, fuel);
   }
 
   /** Same checks as compile(), reported rather than thrown (for `heapwise inspect`). */

@@ -14,7 +14,8 @@ export interface ModuleSections {
   exports: ExportEntry[];
   /** Memories defined by the module itself (imported memories are in `imports`). */
   memories: Limits[];
-  hasStart: boolean;
+  /** Index of the start function, or null. */
+  start: number | null;
   /** Whether any function body uses a floating-point value type or instruction (coarse scan). */
   usesFloat: boolean;
 }
@@ -92,7 +93,7 @@ export function readSections(bytes: Uint8Array): ModuleSections {
 
   const types: FuncType[] = [];
   const funcTypeIdx: number[] = [];
-  const out: ModuleSections = { imports: [], exports: [], memories: [], hasStart: false, usesFloat: false };
+  const out: ModuleSections = { imports: [], exports: [], memories: [], start: null, usesFloat: false };
   while (r.pos < bytes.length) {
     const id = r.byte();
     const size = r.u32();
@@ -150,7 +151,7 @@ export function readSections(bytes: Uint8Array): ModuleSections {
         break;
       }
       case 8:
-        out.hasStart = true;
+        out.start = s.u32();
         break;
       case 10:
         out.usesFloat = scanForFloat(bytes.subarray(start, end), types, funcTypeIdx);

@@ -12,8 +12,15 @@ const idx = (n: number) => (n === NONE ? -1 : n);
 const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
 const str = (s: string) => JSON.stringify(s);
 
-export function headerLine(host: string, backend: string, policy: PolicyIdentity & { path?: string | null }, platform: unknown): string {
-  return `{"t":"header","format":"${TRACE_FORMAT}","version":${TRACE_VERSION},"abi":"1.0","host":${str(host)},"backend":${str(backend)},"policy":{"name":${str(policy.name)},"version":${str(policy.version)},"sha256":${str(policy.sha256)},"path":${policy.path == null ? 'null' : str(policy.path)}},"platform":${JSON.stringify(platform)}}`;
+const policyText = (p: PolicyIdentity & { path?: string | null }) =>
+  `{"name":${str(p.name)},"version":${str(p.version)},"sha256":${str(p.sha256)},"path":${p.path == null ? 'null' : str(p.path)}}`;
+
+export function headerLine(host: string, backend: string, policy: PolicyIdentity & { path?: string | null }, limits: { fuel: number; opCap: number }, platform: unknown): string {
+  return `{"t":"header","format":"${TRACE_FORMAT}","version":${TRACE_VERSION},"abi":"1.0","host":${str(host)},"backend":${str(backend)},"policy":${policyText(policy)},"limits":{"fuel":${limits.fuel},"opCap":${limits.opCap}},"platform":${JSON.stringify(platform)}}`;
+}
+
+export function swapLine(i: number, reason: string, policy: PolicyIdentity & { path?: string | null }): string {
+  return `{"t":"swap","i":${i},"reason":"${reason}","policy":${policyText(policy)}}`;
 }
 
 export function callLine(c: CallRecord): string {

@@ -19,21 +19,23 @@ function wasmFiles(dir: string, depth = 3): string[] {
   return out;
 }
 
-export async function policyForTrace(h: TraceHeader, traceFile: string): Promise<PolicyModule> {
+export async function policyForTrace(h: Pick<TraceHeader, 'policy'> & { limits?: TraceHeader['limits'] }, traceFile: string, where = 'line 1'): Promise<PolicyModule> {
   const want = h.policy.sha256;
+  const fuel = h.limits?.fuel;
+  const opts = fuel ? { fuel } : {};
   const named = h.policy.path ? resolve(dirname(traceFile), h.policy.path) : null;
   if (named && existsSync(named)) {
     const bytes = readFileSync(named);
     const sha = PolicyModule.sha256(bytes);
     if (sha !== want) {
-      throw new InputError(traceFile, 'line 1', `the trace was recorded with ${h.policy.name} ${h.policy.version} (sha256 ${want}); ${named} now has sha256 ${sha}. Pass --policy to replay with another module`);
+      throw new InputError(traceFile, where, `the trace was recorded with ${h.policy.name} ${h.policy.version} (sha256 ${want}); ${named} now has sha256 ${sha}. Pass --policy to replay with another module`);
     }
-    return PolicyModule.compile(bytes, { label: named });
+    return PolicyModule.compile(bytes, { label: named, ...opts });
   }
   const candidates = [...wasmFiles(dirname(traceFile), 1), ...wasmFiles(join(packageRoot(), 'policies')), ...wasmFiles(join(packageRoot(), 'test/fixtures/policies'))];
   for (const c of candidates) {
     const bytes = readFileSync(c);
-    if (PolicyModule.sha256(bytes) === want) return PolicyModule.compile(bytes, { label: c });
+    if (PolicyModule.sha256(bytes) === want) return PolicyModule.compile(bytes, { label: c, ...opts });
   }
-  throw new InputError(traceFile, 'line 1', `no module with sha256 ${want} (${h.policy.name} ${h.policy.version}) found by path or among the package's policies; pass --policy`);
+  throw new InputError(traceFile, where, `no module with sha256 ${want} (${h.policy.name} ${h.policy.version}) found by path or among the package's policies; pass --policy`);
 }

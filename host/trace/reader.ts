@@ -15,6 +15,7 @@ export interface TraceHeader {
   host: string;
   backend: string;
   policy: { name: string; version: string; sha256: string; path: string | null };
+  limits: { fuel: number; opCap: number };
   platform: unknown;
 }
 
@@ -25,6 +26,7 @@ export type TraceLine =
   | { t: 'fault'; line: number; i: number; kind: string; message: string }
   | { t: 'result'; line: number; i: number; op: number; ok: boolean; fd?: number; errno?: number; code?: string }
   | { t: 'log'; line: number; i: number; fd: number; text: string }
+  | { t: 'swap'; line: number; i: number; reason: string; policy: TraceHeader['policy'] }
   | { t: 'end'; line: number; calls: number; events: number };
 
 const KIND: Record<string, number> = Object.fromEntries(Object.entries(EventKind).map(([k, v]) => [k, v]));
@@ -71,6 +73,7 @@ export function parseHeader(text: string | undefined, file: string): TraceHeader
   if (h?.t !== 'header' || h.format !== TRACE_FORMAT) throw new InputError(file, 'line 1', `not a heapwise trace (first line must be a "${TRACE_FORMAT}" header)`);
   if (h.version !== TRACE_VERSION) throw new InputError(file, 'line 1', `trace format version ${h.version}; this reader knows version ${TRACE_VERSION}`);
   if (typeof h.policy?.sha256 !== 'string' || typeof h.platform !== 'object') throw new InputError(file, 'line 1', 'header lacks policy or platform');
+  if (!Number.isInteger(h.limits?.fuel) || !Number.isInteger(h.limits?.opCap)) throw new InputError(file, 'line 1', 'header lacks limits {fuel, opCap}');
   return h;
 }
 
@@ -122,6 +125,12 @@ export async function* readTrace(file: string, onBytes?: (bytes: number) => void
           if (o.i !== lastEvent) throw new InputError(file, at, `${o.t} for event ${String(o.i)} does not follow it (last event ${lastEvent})`);
           if (o.t === 'answer') yield { t: 'answer', line: n, raw: text, i: o.i as number };
           else yield { ...(o as object), line: n } as TraceLine;
+          break;
+        }
+        case 'swap': {
+          if (o.i !== nextEvent) throw new InputError(file, at, `swap before event ${String(o.i)}, but the next event is ${nextEvent}`);
+          if (typeof (o.policy as { sha256?: unknown })?.sha256 !== 'string') throw new InputError(file, at, 'swap lacks the policy identity');
+          yield { ...(o as object), line: n } as TraceLine;
           break;
         }
         case 'end': {

@@ -1,6 +1,6 @@
 // Records an engine session as trace lines (docs/trace.md) to any line sink.
 import type { Engine, EngineObserver } from '../engine/engine.js';
-import { headerLine, callLine, eventLine, answerLine, faultLine, resultLine, endLine } from './lines.js';
+import { headerLine, callLine, eventLine, answerLine, faultLine, resultLine, endLine, swapLine } from './lines.js';
 
 export type LineSink = (line: string) => void;
 
@@ -15,7 +15,7 @@ export class TraceRecorder {
 
   /** Starts recording `engine`: writes the header and observes every call, event and result. */
   attach(engine: Engine, host: string, policyPath: string | null = null): this {
-    this.sink(headerLine(host, engine.backend.kind, { ...engine.policy, path: policyPath }, engine.platform.source));
+    this.sink(headerLine(host, engine.backend.kind, { ...engine.policy, path: policyPath }, { fuel: engine.module.fuel, opCap: engine.opCapacity }, engine.platform.source));
     const o: EngineObserver = {
       onCall: (c) => { this.calls++; this.sink(callLine(c)); },
       onAnswer: (ev, out) => {
@@ -25,6 +25,7 @@ export class TraceRecorder {
         this.sink(eventLine(ev));
         this.sink(answerLine(ev.index, out));
       },
+      onSwap: (sw) => this.sink(swapLine(sw.atEvent, sw.reason, { ...sw.to, path: sw.label })),
       onFault: (ev, err) => {
         this.events++;
         this.sink(eventLine(ev));

@@ -44,7 +44,8 @@ export async function replay(file: string, opts: ReplayOptions = {}): Promise<Re
   const first = await it.next();
   const header = first.value as TraceHeader;
   const platform: Platform = parsePlatform(header.platform, file, 'line 1 /platform');
-  const mod = opts.policy ?? (await policyForTrace(header, file));
+  let mod = opts.policy ?? (await policyForTrace(header, file));
+  const opCap = opts.opCap ?? header.limits.opCap;
   const fresh = () => {
     const inst = PolicyInstance.create(mod);
     inst.init(encodePlatform(platform));
@@ -55,12 +56,17 @@ export async function replay(file: string, opts: ReplayOptions = {}): Promise<Re
   let pending: { i: number; text: string; line: number } | null = null;
   let events = 0;
   for await (const l of it) {
+    if (l.t === 'swap') {
+      mod = await policyForTrace({ policy: l.policy, limits: header.limits }, file, `line ${l.line}`);
+      inst = fresh();
+      continue;
+    }
     if (l.t === 'event') {
       if (pending) throw new InputError(file, `line ${l.line}`, `event ${pending.i} has no answer or fault line`);
       events++;
       let text: string;
       try {
-        text = answerLine(l.ev.index, answer(inst, platform, l.ev, opts.opCap ?? 64));
+        text = answerLine(l.ev.index, answer(inst, platform, l.ev, opCap));
       } catch (e) {
         if (!(e instanceof PolicyFaultError)) throw e;
         text = faultText(e.kind);
