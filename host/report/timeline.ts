@@ -18,8 +18,6 @@ const VIOLATIONS = 4;
 export interface TimelineOptions {
   /** The platform's heap names, in platform order (ALLOC ops name heaps by index). */
   heaps: readonly string[];
-  /** What one step of the x axis is, for the chart ("workload event", "trace call"). */
-  axis: string;
   /** Most points kept per series (default 2000). */
   maxPoints?: number;
   /** Distinct buffer labels counted one by one; later ones count as "(other buffers)" (default 1000). */
@@ -37,7 +35,6 @@ export interface BufferSyncs {
 }
 
 export interface TimelineData {
-  axis: string;
   /** Length of the axis (last event seen + 1). */
   events: number;
   /** Events per point. */
@@ -150,7 +147,7 @@ export class Timeline implements EngineObserver {
     }
     const [syncs, naive, fallbacks, failures, violations] = s.counters as [number[], number[], number[], number[], number[]];
     return {
-      axis: this.opts.axis, events: this.events, width: s.width, x: s.x, heaps,
+      events: this.events, width: s.width, x: s.x, heaps,
       syncs, naive, fallbacks, failures, violations,
       totals: { ...this.totals }, buffers, firstViolations: [...this.kept],
     };

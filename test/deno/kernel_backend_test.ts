@@ -3,13 +3,13 @@
 // anywhere), the errors when libheapwise.so or the FFI permission is missing, and, once the
 // library is built, a clean ENOENT where the kernel has no /dev/dma_heap (this container).
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import {
   abi, type BackendHeap, CPU_READ, CPU_WRITE, defaultLibraryPath, Engine, KernelBackend, KernelLibraryError,
   loadPolicyFile, loadWorkloadFile, openKernelShim, simulate,
 } from '../../bindings/deno/mod.ts';
 import { at, DEFAULT_POLICY, ensurePolicies } from './checkout.ts';
 import { FakeKernelShim } from './fixtures/fake_kernel_shim.ts';
+import { kernelHeaps } from './kernel_heaps.ts';
 
 await ensurePolicies();
 
@@ -183,35 +183,23 @@ Deno.test({
   },
 });
 
-const LIBRARY = defaultLibraryPath();
-
-/**
- * Whether this machine has a system heap and udmabuf, asked through the library itself (Deno
- * will not even stat a /dev path without --allow-all); null while the library is not built.
- */
-function kernelOffers(): { system: boolean; udmabuf: boolean } | null {
-  if (!existsSync(LIBRARY)) return null;
-  const shim = openKernelShim(LIBRARY);
-  try {
-    const heap = shim.openHeap('system');
-    if (heap >= 0) shim.close(heap);
-    const buf = shim.udmabufAlloc(4096n);
-    if (buf >= 0) shim.close(buf);
-    return { system: heap >= 0, udmabuf: buf >= 0 };
-  } finally {
-    shim.unload();
-  }
-}
-const offers = kernelOffers();
+const offers = kernelHeaps(['system']);
 
 Deno.test({
-  name: `libheapwise.so through FFI: ${offers?.system ? 'allocates, syncs, touches and frees on the system heap' : 'no /dev/dma_heap is a clean ENOENT'} (needs make -C bindings/c)`,
+  name: `libheapwise.so through FFI: ${offers?.has('system') ? 'allocates, syncs, touches and frees on the system heap' : 'no /dev/dma_heap is a clean ENOENT'} (needs make -C bindings/c)`,
   ignore: offers === null,
   fn() {
     const b = new KernelBackend();
     try {
-      if (!offers!.udmabuf) assert.deepEqual(b.alloc(UDMABUF, 4096, RW_CLOEXEC), { ok: false, errno: 2, code: 'ENOENT' });
-      if (!offers!.system) {
+      if (offers!.has('udmabuf')) {
+        const fd = allocated(b.alloc(UDMABUF, 8 * 4096, RW_CLOEXEC));
+        assert.equal(b.cpuAccess(fd, 8 * 4096, CPU_WRITE, 7), 0);
+        assert.equal(b.cpuAccess(fd, 8 * 4096, CPU_READ, 0), 0);
+        assert.equal(b.close(fd), 0);
+      } else {
+        assert.deepEqual(b.alloc(UDMABUF, 4096, RW_CLOEXEC), { ok: false, errno: 2, code: 'ENOENT' });
+      }
+      if (!offers!.has('system')) {
         assert.deepEqual(b.alloc(SYSTEM, 4096, RW_CLOEXEC), { ok: false, errno: 2, code: 'ENOENT' });
         return;
       }
@@ -232,7 +220,7 @@ Deno.test({
 
 Deno.test({
   name: 'libheapwise.so under the engine without /dev/dma_heap: the placement fails cleanly, every attempt ENOENT (needs make -C bindings/c)',
-  ignore: offers === null || offers.system,
+  ignore: offers === null || offers.has('system'),
   async fn() {
     const mod = await loadPolicyFile(DEFAULT_POLICY);
     const workload = loadWorkloadFile(STALE_READ);

@@ -12,6 +12,13 @@ await ensurePolicies();
 const workloads = workloadFiles();
 const kind = (line: string): string => (JSON.parse(line) as { t: string }).t;
 
+/** Equal line lists, or a failure naming the first line that differs (traces run to thousands of lines). */
+function assertSameLines(actual: string[], expected: string[], what: string): void {
+  const i = actual.findIndex((l, k) => l !== expected[k]);
+  if (i >= 0) assert.fail(`${what}: line ${i + 1} differs\n  deno: ${actual[i]}\n  node: ${expected[i] ?? '(none)'}`);
+  assert.equal(actual.length, expected.length, `${what}: Deno wrote ${actual.length} lines, Node ${expected.length}`);
+}
+
 /** Node's traces of every workload, from one Node process, awaited by the first test that needs them. */
 let nodeTraces: Promise<Record<string, string[]>> | null = null;
 function nodeTrace(workload: string): Promise<string[]> {
@@ -32,12 +39,12 @@ for (const workload of workloads) {
     const answers = deno.filter((l) => kind(l) === 'answer');
     assert.ok(events.length > 0);
     assert.equal(answers.length, events.length, 'the default policy answers every event');
-    assert.deepEqual(events, node.filter((l) => kind(l) === 'event'));
-    assert.deepEqual(answers, node.filter((l) => kind(l) === 'answer'));
+    assertSameLines(events, node.filter((l) => kind(l) === 'event'), 'event lines');
+    assertSameLines(answers, node.filter((l) => kind(l) === 'answer'), 'answer lines');
     // Beyond the requirement: calls, results and the end line agree too, and the headers differ
     // in nothing but the host.
-    assert.deepEqual(deno.slice(1), node.slice(1));
-    assert.equal(deno[0], node[0]!.replace('"host":"node"', '"host":"deno"'));
+    assertSameLines(deno.slice(1), node.slice(1), 'all lines after the header');
+    assertSameLines([deno[0]!], [node[0]!.replace('"host":"node"', '"host":"deno"')], 'header');
   });
 }
 
@@ -48,7 +55,7 @@ Deno.test('trace of the broken policy on the stale-read fixture: identical to No
     underNode<string[]>('test/deno/scenarios/simulation.ts', 'recordTrace', { policy: BROKEN_POLICY, workload, host: HOST }),
     recordTrace({ policy: DEFAULT_POLICY, workload, host: HOST }),
   ]);
-  assert.deepEqual(broken, node);
+  assertSameLines(broken, node, 'broken policy trace');
   const answers = (lines: string[]) => lines.filter((l) => kind(l) === 'answer');
   assert.notDeepEqual(answers(broken), answers(fine), 'a policy that syncs differently must answer differently');
 });

@@ -30,7 +30,8 @@ export function policy(name: string): Promise<PolicyModule> {
 /** Assembles WebAssembly text (binaryen.js) into a module binary. */
 export function wat(text: string): Uint8Array {
   const m = binaryen.parseText(text);
-  m.setFeatures(binaryen.Features.All);
+  // The features AssemblyScript output uses, and no newer encodings (compact imports...).
+  m.setFeatures(binaryen.Features.MVP | binaryen.Features.MutableGlobals | binaryen.Features.SignExt | binaryen.Features.BulkMemory | binaryen.Features.BulkMemoryOpt | binaryen.Features.NontrappingFPToInt);
   const bytes = m.emitBinary();
   m.dispose();
   return bytes;

@@ -1,0 +1,16 @@
+;; heapwise hostile-module corpus: deep-recursion. hw_event recurses without end: stack exhaustion or fuel, a trap either way.
+(module
+  (import "env" "abort" (func $abort (param i32 i32 i32 i32)))
+  (memory (export "memory") 4 16)
+  (data (i32.const 1024) "\0e\00\00\00deep-recursion")
+  (data (i32.const 1100) "\05\00\00\001.0.0")
+  (func (export "hw_abi_version") (result i32) (i32.const 0x10000))
+  (func (export "hw_policy_name") (result i32) (i32.const 1024))
+  (func (export "hw_policy_version") (result i32) (i32.const 1100))
+  (func (export "hw_input") (result i32) (i32.const 65536))
+  (func (export "hw_output") (result i32) (i32.const 131072))
+  (func (export "hw_init") (param i32) (result i32) (i32.const 0))
+  (func (export "hw_event") (param $len i32) (result i32)
+    (call $down (i32.const 0)) (i32.const 0))
+  (func $down (param i32) (call $down (i32.add (local.get 0) (i32.const 1))))
+)

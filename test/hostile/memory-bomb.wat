@@ -1,0 +1,15 @@
+;; heapwise hostile-module corpus: memory-bomb. hw_event grows memory page by page until memory.grow fails at the declared maximum, then reports a bad status.
+(module
+  (import "env" "abort" (func $abort (param i32 i32 i32 i32)))
+  (memory (export "memory") 4 16)
+  (data (i32.const 1024) "\0b\00\00\00memory-bomb")
+  (data (i32.const 1100) "\05\00\00\001.0.0")
+  (func (export "hw_abi_version") (result i32) (i32.const 0x10000))
+  (func (export "hw_policy_name") (result i32) (i32.const 1024))
+  (func (export "hw_policy_version") (result i32) (i32.const 1100))
+  (func (export "hw_input") (result i32) (i32.const 65536))
+  (func (export "hw_output") (result i32) (i32.const 131072))
+  (func (export "hw_init") (param i32) (result i32) (i32.const 0))
+  (func (export "hw_event") (param $len i32) (result i32)
+    (block $done (loop $more (br_if $done (i32.eq (memory.grow (i32.const 1)) (i32.const -1))) (br $more))) (i32.const -1))
+)

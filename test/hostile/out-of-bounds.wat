@@ -1,0 +1,15 @@
+;; heapwise hostile-module corpus: out-of-bounds. hw_event loads far outside memory: a trap.
+(module
+  (import "env" "abort" (func $abort (param i32 i32 i32 i32)))
+  (memory (export "memory") 4 16)
+  (data (i32.const 1024) "\0d\00\00\00out-of-bounds")
+  (data (i32.const 1100) "\05\00\00\001.0.0")
+  (func (export "hw_abi_version") (result i32) (i32.const 0x10000))
+  (func (export "hw_policy_name") (result i32) (i32.const 1024))
+  (func (export "hw_policy_version") (result i32) (i32.const 1100))
+  (func (export "hw_input") (result i32) (i32.const 65536))
+  (func (export "hw_output") (result i32) (i32.const 131072))
+  (func (export "hw_init") (param i32) (result i32) (i32.const 0))
+  (func (export "hw_event") (param $len i32) (result i32)
+    (drop (i32.load (i32.const 0x7ffffff0))) (i32.const 0))
+)

@@ -1,0 +1,18 @@
+;; heapwise hostile-module corpus: thousands-of-ops. Answers PLACE claiming 5000 operations.
+(module
+  (import "env" "abort" (func $abort (param i32 i32 i32 i32)))
+  (memory (export "memory") 4 16)
+  (data (i32.const 1024) "\10\00\00\00thousands-of-ops")
+  (data (i32.const 1100) "\05\00\00\001.0.0")
+  (func (export "hw_abi_version") (result i32) (i32.const 0x10000))
+  (func (export "hw_policy_name") (result i32) (i32.const 1024))
+  (func (export "hw_policy_version") (result i32) (i32.const 1100))
+  (func (export "hw_input") (result i32) (i32.const 65536))
+  (func (export "hw_output") (result i32) (i32.const 131072))
+  (func (export "hw_init") (param i32) (result i32) (i32.const 0))
+  (func (export "hw_event") (param $len i32) (result i32)
+    (if (i32.eq (i32.load (i32.const 65536)) (i32.const 1))
+      (then (i32.store (i32.const 131072) (i32.const 5000)))
+      (else (i32.store (i32.const 131072) (i32.const 0))))
+    (i32.const 0))
+)
