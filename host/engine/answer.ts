@@ -25,8 +25,16 @@ export function answer(inst: PolicyInstance, p: Platform, ev: EventRecord, opCap
     heapProtected: (h) => p.heaps[h]!.kind === 'protected',
     requestProtected: (ev.flags & BufferFlag.PROTECTED) !== 0,
   });
+  const manifest = inst.module.manifest;
   for (const op of out.ops) {
-    if (op.kind === OpKind.ALLOC && op.value === 0n) throw new PolicyFaultError(inst.module.label, 'invalid-op', `ALLOC of 0 bytes for buffer ${ev.buf}`);
+    if (op.kind !== OpKind.ALLOC) continue;
+    if (op.value === 0n) throw new PolicyFaultError(inst.module.label, 'invalid-op', `ALLOC of 0 bytes for buffer ${ev.buf}`);
+    if (manifest?.allowedHeaps && !manifest.allowedHeaps.includes(p.heaps[op.heap]!.name)) {
+      throw new PolicyFaultError(inst.module.label, 'invalid-op', `ALLOC from heap ${p.heaps[op.heap]!.name}, which its manifest does not allow (${manifest.allowedHeaps.join(', ')})`);
+    }
+    if (manifest?.maxAllocationBytes !== undefined && op.value > BigInt(manifest.maxAllocationBytes)) {
+      throw new PolicyFaultError(inst.module.label, 'invalid-op', `ALLOC of ${op.value} bytes exceeds its manifest's maxAllocationBytes ${manifest.maxAllocationBytes}`);
+    }
   }
   return out;
 }

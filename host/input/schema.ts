@@ -5,11 +5,12 @@ import type { ValidateFunction, ErrorObject } from 'ajv';
 import platformSchema from '../../schemas/platform.schema.json' with { type: 'json' };
 import requestSchema from '../../schemas/request.schema.json' with { type: 'json' };
 import workloadSchema from '../../schemas/workload.schema.json' with { type: 'json' };
+import manifestSchema from '../../schemas/manifest.schema.json' with { type: 'json' };
 import { InputError } from '../errors.js';
 
-export type SchemaName = 'platform' | 'request' | 'workload';
+export type SchemaName = 'platform' | 'request' | 'workload' | 'manifest';
 
-const SCHEMAS: Record<SchemaName, object> = { platform: platformSchema, request: requestSchema, workload: workloadSchema };
+const SCHEMAS: Record<SchemaName, object> = { platform: platformSchema, request: requestSchema, workload: workloadSchema, manifest: manifestSchema };
 const compiled = new Map<SchemaName, ValidateFunction>();
 
 function validator(name: SchemaName): ValidateFunction {

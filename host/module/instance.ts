@@ -3,6 +3,7 @@
 import { ABI_MAJOR, ABI_MINOR, INPUT_CAPACITY, OUTPUT_CAPACITY, Status } from '../abi/generated.js';
 import { PolicyFaultError, PolicyRefusedError } from '../errors.js';
 import type { PolicyModule, PolicyIdentity } from './policy-module.js';
+import { checkIdentity } from './manifest.js';
 
 class GuestAbort extends Error {}
 
@@ -82,6 +83,7 @@ export class PolicyInstance {
     if (!name) throw new PolicyRefusedError(label, 'hw_policy_name is empty');
     if (!/^\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]*)?$/.test(version)) throw new PolicyRefusedError(label, `hw_policy_version "${version}" is not a semver`);
     self.identity = { name, version, sha256: mod.sha256 };
+    if (mod.manifest) checkIdentity(mod.manifest, self.identity, label);
     self.input = call('hw_input');
     self.output = call('hw_output');
     self.checkRegion(self.input, INPUT_CAPACITY, 'hw_input');

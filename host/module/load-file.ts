@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { InputError } from '../errors.js';
 import { BUILTIN_POLICIES, builtinPolicyPath } from '../paths.js';
 import { PolicyModule, type LoadOptions } from './policy-module.js';
+import { loadManifestFile, manifestPathFor } from './manifest.js';
 
 /** Resolves "default", "naive" or a path to the .wasm file it means. */
 export function resolvePolicyPath(spec: string | undefined): string {
@@ -21,8 +22,14 @@ export function readPolicyBytes(path: string): Uint8Array {
   }
 }
 
-/** Reads and compiles a policy module (a built-in name or a path). */
-export async function loadPolicyFile(spec: string | undefined, opts: LoadOptions = {}): Promise<PolicyModule> {
+/**
+ * Reads and compiles a policy module (a built-in name or a path). The manifest beside it
+ * (X.manifest.json) is enforced when present; `manifest` names another one.
+ */
+export async function loadPolicyFile(spec: string | undefined, opts: LoadOptions & { manifestPath?: string } = {}): Promise<PolicyModule> {
   const path = resolvePolicyPath(spec);
-  return PolicyModule.compile(readPolicyBytes(path), { label: path, ...opts });
+  const mpath = opts.manifestPath ?? manifestPathFor(path);
+  const manifest = opts.manifest ?? (mpath ? loadManifestFile(mpath) : undefined);
+  const { manifestPath: _m, ...rest } = opts;
+  return PolicyModule.compile(readPolicyBytes(path), { label: path, ...rest, ...(manifest ? { manifest } : {}) });
 }

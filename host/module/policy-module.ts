@@ -6,6 +6,7 @@ import { REQUIRED_EXPORTS, ALLOWED_IMPORTS, ABI_MAJOR, ABI_MINOR, INPUT_CAPACITY
 import { PolicyRefusedError } from '../errors.js';
 import { readSections, WasmFormatError, type ModuleSections, type FuncType } from './sections.js';
 import { instrumentFuel, DEFAULT_FUEL, FUEL_SET, FUEL_LEFT, START } from './fuel.js';
+import { checkPin, type Manifest } from './manifest.js';
 
 export const DEFAULT_MEMORY_CAP = 16 * 1024 * 1024;
 const PAGE = 65536;
@@ -17,6 +18,8 @@ export interface LoadOptions {
   memoryCapBytes?: number;
   /** Fuel units per call into the module (function entries and loop iterations; default 10 M). */
   fuel?: number;
+  /** A manifest to enforce: hash pin, identity, allowed heaps, largest allocation, fuel. */
+  manifest?: Manifest;
 }
 
 export interface PolicyIdentity {
@@ -86,6 +89,7 @@ export class PolicyModule {
     readonly instrumented: Uint8Array,
     /** Fuel units per call into the module. */
     readonly fuel: number,
+    readonly manifest: Manifest | null,
   ) {}
 
   static sha256(bytes: Uint8Array): string {
@@ -96,6 +100,7 @@ export class PolicyModule {
   static async compile(bytes: Uint8Array, opts: LoadOptions = {}): Promise<PolicyModule> {
     const label = opts.label ?? '<policy>';
     const cap = opts.memoryCapBytes ?? DEFAULT_MEMORY_CAP;
+    if (opts.manifest) checkPin(opts.manifest, PolicyModule.sha256(bytes), label);
     let sections: ModuleSections;
     try {
       sections = readSections(bytes);
@@ -114,9 +119,9 @@ export class PolicyModule {
     } catch (e) {
       throw new PolicyRefusedError(label, `invalid WebAssembly: ${(e as Error).message}`);
     }
-    const fuel = opts.fuel ?? DEFAULT_FUEL;
+    const fuel = opts.fuel ?? opts.manifest?.fuel ?? DEFAULT_FUEL;
     if (!Number.isInteger(fuel) || fuel < 1 || fuel > 0x7fffffff) throw new PolicyRefusedError(label, `fuel budget ${fuel} must be an integer from 1 to 2^31-1`);
-    return new PolicyModule(label, bytes, module, sections, PolicyModule.sha256(bytes), cap, instrumented, fuel);
+    return new PolicyModule(label, bytes, module, sections, PolicyModule.sha256(bytes), cap, instrumented, fuel, opts.manifest ?? null);
   }
 
   /** Same checks as compile(), reported rather than thrown (for `heapwise inspect`). */
