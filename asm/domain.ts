@@ -1,9 +1,10 @@
 // Cache-domain planning: which DMA_BUF_IOCTL_SYNC operations an event needs. The state lives
 // in the BufferState the host hands in and takes back, so it survives a policy swap.
-import { Event, BufferState, EventKind, SyncFlag, Subject, Verdict, Reason, OpKind, Access, Domain,
+import { ReasonName, Event, BufferState, EventKind, SyncFlag, Subject, Verdict, Reason, OpKind, Access, Domain,
   BufferFlag, DeviceFlag, NONE } from './abi/generated';
 import { emitOp, emitExplain, out } from './io';
 import { heapCached, deviceHas, nonCoherentDevices } from './platform';
+import { DEBUG, log } from './debug';
 
 export class SyncPlan {
   ev: Event = Event.at(0);
@@ -33,11 +34,13 @@ export class SyncPlan {
   issue(flags: u32, reason: u32): void {
     emitOp(OpKind.SYNC, this.ev.buf, this.ev.heap, flags, 0);
     emitExplain(<u8>Subject.SYNC, <u8>Verdict.ISSUED, <u16>reason, this.ev.heap, this.ev.device, flags);
+    if (DEBUG) log('buffer ' + this.ev.buf.toString() + ': issue sync 0x' + flags.toString(16) + ' (' + ReasonName(reason) + ')');
   }
 
   /** Records a sync a naive bracketing would issue here, and why it is not needed. */
   elide(flags: u32, reason: u32): void {
     emitExplain(<u8>Subject.SYNC, <u8>Verdict.ELIDED, <u16>reason, this.ev.heap, this.ev.device, flags);
+    if (DEBUG) log('buffer ' + this.ev.buf.toString() + ': elide sync 0x' + flags.toString(16) + ' (' + ReasonName(reason) + ')');
   }
 
   /** START for `access`, remembered as open. */

@@ -5,3 +5,4 @@ export { Placement } from './placement';
 export { SyncPlan, planLazy, planBracketEveryAccess } from './domain';
 export * from './platform';
 export * from './constraints';
+export { DEBUG, log, heapName, deviceName } from './debug';

@@ -1,10 +1,11 @@
 // One placement decision: the candidate heaps, the reasons each was dropped, the rank of the
 // survivors, and the ALLOC / FAIL the host will execute. A single instance serves every
 // PLACE event (no allocation per decision).
-import { Event, Reason, Subject, Verdict, OpKind, BufferFlag, NONE, FD_FLAGS_DEFAULT, EVENT_NAME_OFFSET, EVENT_USAGE_OFFSET } from './abi/generated';
+import { ReasonName, Event, Reason, Subject, Verdict, OpKind, BufferFlag, NONE, FD_FLAGS_DEFAULT, EVENT_NAME_OFFSET, EVENT_USAGE_OFFSET } from './abi/generated';
 import { heapCount } from './platform';
 import { emitOp, emitExplain, emitBytes, input } from './io';
 import { roundedSize } from './constraints';
+import { DEBUG, log, heapName, deviceName } from './debug';
 
 const keys: usize = memory.data(64 * 4, 4);
 const keyReasons: usize = memory.data(64 * 2, 2);
@@ -43,12 +44,14 @@ export class Placement {
     if (!this.alive(h)) return;
     this.candidates &= ~((<u64>1) << h);
     emitExplain(<u8>Subject.HEAP, <u8>Verdict.REJECTED, <u16>reason, h, device, detail);
+    if (DEBUG) log('buffer ' + this.ev.buf.toString() + ': reject heap ' + heapName(h) + ' (' + ReasonName(reason) + (device != NONE ? ', device ' + deviceName(device) : '') + ')');
   }
 
   /** Ranks a candidate: lower keys are tried first; ties keep platform order. */
   rank(h: u32, key: u32, reason: u32): void {
     store<u32>(keys + <usize>h * 4, key);
     store<u16>(keyReasons + <usize>h * 2, <u16>reason);
+    if (DEBUG) log('buffer ' + this.ev.buf.toString() + ': rank heap ' + heapName(h) + ' key ' + key.toString() + ' (' + ReasonName(reason) + ')');
   }
 
   key(h: u32): u32 { return load<u32>(keys + <usize>h * 4); }
@@ -76,6 +79,7 @@ export class Placement {
       if (rankNo == 0) chosen = best;
       rankNo++;
     }
+    if (DEBUG) log('buffer ' + ev.buf.toString() + ': ' + (chosen == NONE ? 'no heap fits' : 'chose heap ' + heapName(chosen) + ' with ' + (rankNo - 1).toString() + ' fallbacks'));
     if (chosen == NONE) {
       const reason = ev.devices == 0 ? Reason.NO_DEVICES : Reason.NO_HEAP_FITS;
       emitExplain(<u8>Subject.BUFFER, <u8>Verdict.REJECTED, <u16>reason, NONE, NONE, 0);

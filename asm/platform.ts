@@ -91,6 +91,9 @@ export function heapNamed(s: string): u32 {
   return NONE;
 }
 
+/** Pointer to device i's name bytes (length in device(i).nameLen). */
+export function deviceNamePtr(i: u32): usize { return blob + device(i).nameOffset; }
+
 /** Pointer to heap i's name bytes (length in heap(i).nameLen). */
 export function heapNamePtr(i: u32): usize { return blob + heap(i).nameOffset; }
 

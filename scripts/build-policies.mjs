@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Compiles every policy module: policies/<name>/index.ts -> policies/<name>/build/<name>.wasm,
-// and the test-only modules under test/fixtures/policies/. `--debug` (issue 9) is reserved for
-// the wasi-shim variant. Usage: node scripts/build-policies.mjs [dir ...]
+// Compiles every policy module: policies/<name>/index.ts -> policies/<name>/build/<name>.wasm
+// (and its debug variant <name>.debug.wasm), and the test-only modules under
+// test/fixtures/policies/. Usage: node scripts/build-policies.mjs [--force] [--debug] [dir ...]
 import { readdirSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { join, dirname, basename, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,13 +12,22 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** asc flags every production policy is built with (docs/abi.md explains each). */
 export const POLICY_FLAGS = ['--runtime', 'stub', '-O3', '--noAssert', '--initialMemory', '4', '--maximumMemory', '16', '--converge'];
 
-export async function buildPolicy(dir, { quiet = false } = {}) {
+/**
+ * Debug variant: @assemblyscript/wasi-shim turns console.log into wasi fd_write; a reactor
+ * (_initialize, not a _start command) the host drives through the ABI; a collecting runtime
+ * because log messages allocate; HW_DEBUG makes the SDK's `if (DEBUG)` blocks real.
+ */
+export const DEBUG_FLAGS = ['--config', 'node_modules/@assemblyscript/wasi-shim/asconfig.json', '--exportStart', '_initialize',
+  '--runtime', 'incremental', '-O2', '--initialMemory', '4', '--maximumMemory', '64', '--use', 'HW_DEBUG=1'];
+
+export async function buildPolicy(dir, { quiet = false, debug = false } = {}) {
   const name = basename(dir);
   const entry = join(dir, 'index.ts');
   const outDir = join(dir, 'build');
   mkdirSync(outDir, { recursive: true });
-  const out = join(outDir, `${name}.wasm`);
-  const { error, stderr } = await asc.main([relative(root, entry), ...POLICY_FLAGS, '--outFile', relative(root, out), '--textFile', relative(root, join(outDir, `${name}.wat`))], { stdout: process.stdout, stderr: process.stderr });
+  const base = debug ? `${name}.debug` : name;
+  const out = join(outDir, `${base}.wasm`);
+  const { error, stderr } = await asc.main([relative(root, entry), ...(debug ? DEBUG_FLAGS : POLICY_FLAGS), '--outFile', relative(root, out), '--textFile', relative(root, join(outDir, `${base}.wat`))], { stdout: process.stdout, stderr: process.stderr });
   if (error) throw new Error(`asc failed for ${relative(root, entry)}: ${error.message}\n${stderr?.toString() ?? ''}`);
   if (!quiet) console.log(`built ${relative(root, out)}`);
   return out;
@@ -46,19 +55,25 @@ function newestSource() {
   return newest;
 }
 
-function upToDate(dir, newest) {
-  const out = join(dir, 'build', `${basename(dir)}.wasm`);
+function upToDate(dir, newest, debug) {
+  const out = join(dir, 'build', `${basename(dir)}${debug ? '.debug' : ''}.wasm`);
   return existsSync(out) && statSync(out).mtimeMs >= newest;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const force = process.argv.includes('--force');
+  const debug = process.argv.includes('--debug');
   const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
   const dirs = args.length ? args.map((a) => join(root, a)) : [...policyDirs(join(root, 'policies')), ...policyDirs(join(root, 'test/fixtures/policies'))];
   process.chdir(root);
   const newest = newestSource();
   for (const d of dirs) {
-    if (!force && upToDate(d, newest)) continue;
+    if (!force && upToDate(d, newest, false)) continue;
     await buildPolicy(d);
+  }
+  // Debug variants of the shipped policies (not of the test-only fixtures).
+  for (const d of policyDirs(join(root, 'policies'))) {
+    if (!force && upToDate(d, newest, true)) continue;
+    if (debug || args.length === 0) await buildPolicy(d, { debug: true });
   }
 }

@@ -100,6 +100,11 @@ function assemblyscript() {
     const t = k === 'Status' ? 'i32' : 'u32';
     for (const [n, v] of Object.entries(e.values)) L.push(`  export const ${n}: ${t} = ${v};`);
     L.push('}', '');
+    if (k !== 'SyncFlag') {
+      L.push(`/** The name of a ${k} value (static strings: nothing allocated). */`, `export function ${k}Name(v: ${t}): string {`, '  switch (v) {');
+      for (const [n, v] of Object.entries(e.values)) L.push(`    case ${v}: return '${n}';`);
+      L.push("    default: return '?';", '  }', '}', '');
+    }
   }
   const asType = { u8: 'u8', u16: 'u16', u32: 'u32', u64: 'u64' };
   for (const [name, s] of Object.entries(structs)) {

@@ -48,12 +48,36 @@ export namespace HeapKind {
   export const UDMABUF: u32 = 6;
 }
 
+/** The name of a HeapKind value (static strings: nothing allocated). */
+export function HeapKindName(v: u32): string {
+  switch (v) {
+    case 1: return 'SYSTEM';
+    case 2: return 'SYSTEM_UNCACHED';
+    case 3: return 'CMA';
+    case 4: return 'CARVEOUT';
+    case 5: return 'PROTECTED';
+    case 6: return 'UDMABUF';
+    default: return '?';
+  }
+}
+
 /** Heap capability bits (Heap.flags). */
 export namespace HeapFlag {
   export const CONTIGUOUS: u32 = 1;
   export const CACHED: u32 = 2;
   export const CPU_ACCESS: u32 = 4;
   export const PROTECTED: u32 = 8;
+}
+
+/** The name of a HeapFlag value (static strings: nothing allocated). */
+export function HeapFlagName(v: u32): string {
+  switch (v) {
+    case 1: return 'CONTIGUOUS';
+    case 2: return 'CACHED';
+    case 4: return 'CPU_ACCESS';
+    case 8: return 'PROTECTED';
+    default: return '?';
+  }
 }
 
 /** Device property bits (Device.flags). CONTIGUOUS_YES/NO record an explicit "contiguous" in the platform; neither means: contiguous iff no IOMMU. */
@@ -65,12 +89,35 @@ export namespace DeviceFlag {
   export const PROTECTED: u32 = 16;
 }
 
+/** The name of a DeviceFlag value (static strings: nothing allocated). */
+export function DeviceFlagName(v: u32): string {
+  switch (v) {
+    case 1: return 'IOMMU';
+    case 2: return 'COHERENT';
+    case 4: return 'CONTIGUOUS_YES';
+    case 8: return 'CONTIGUOUS_NO';
+    case 16: return 'PROTECTED';
+    default: return '?';
+  }
+}
+
 /** Who reads or writes: CPU usage of a buffer, or one access by the CPU or a device. */
 export namespace Access {
   export const NONE: u32 = 0;
   export const READ: u32 = 1;
   export const WRITE: u32 = 2;
   export const READWRITE: u32 = 3;
+}
+
+/** The name of a Access value (static strings: nothing allocated). */
+export function AccessName(v: u32): string {
+  switch (v) {
+    case 0: return 'NONE';
+    case 1: return 'READ';
+    case 2: return 'WRITE';
+    case 3: return 'READWRITE';
+    default: return '?';
+  }
 }
 
 /** Events the host hands the module (Event.kind). */
@@ -85,6 +132,21 @@ export namespace EventKind {
   export const FREE: u32 = 8;
 }
 
+/** The name of a EventKind value (static strings: nothing allocated). */
+export function EventKindName(v: u32): string {
+  switch (v) {
+    case 1: return 'PLACE';
+    case 2: return 'ATTACH';
+    case 3: return 'DEVICE_BEGIN';
+    case 4: return 'DEVICE_END';
+    case 5: return 'CPU_BEGIN';
+    case 6: return 'CPU_END';
+    case 7: return 'EXPORT';
+    case 8: return 'FREE';
+    default: return '?';
+  }
+}
+
 /** Buffer bits (Event.flags), kept by the host. */
 export namespace BufferFlag {
   export const PROTECTED: u32 = 1;
@@ -93,12 +155,34 @@ export namespace BufferFlag {
   export const NAMED: u32 = 8;
 }
 
+/** The name of a BufferFlag value (static strings: nothing allocated). */
+export function BufferFlagName(v: u32): string {
+  switch (v) {
+    case 1: return 'PROTECTED';
+    case 2: return 'DEFERRED';
+    case 4: return 'EXPORTED';
+    case 8: return 'NAMED';
+    default: return '?';
+  }
+}
+
 /** Operations the module asks the host to execute (Op.kind). */
 export namespace OpKind {
   export const ALLOC: u32 = 1;
   export const SET_NAME: u32 = 2;
   export const SYNC: u32 = 3;
   export const FAIL: u32 = 4;
+}
+
+/** The name of a OpKind value (static strings: nothing allocated). */
+export function OpKindName(v: u32): string {
+  switch (v) {
+    case 1: return 'ALLOC';
+    case 2: return 'SET_NAME';
+    case 3: return 'SYNC';
+    case 4: return 'FAIL';
+    default: return '?';
+  }
 }
 
 /** struct dma_buf_sync flags (uapi/linux/dma-buf.h); Op.arg of a SYNC. */
@@ -117,11 +201,31 @@ export namespace Domain {
   export const DEVICE: u32 = 2;
 }
 
+/** The name of a Domain value (static strings: nothing allocated). */
+export function DomainName(v: u32): string {
+  switch (v) {
+    case 0: return 'NONE';
+    case 1: return 'CPU';
+    case 2: return 'DEVICE';
+    default: return '?';
+  }
+}
+
 /** What an Explain entry is about. */
 export namespace Subject {
   export const HEAP: u32 = 1;
   export const SYNC: u32 = 2;
   export const BUFFER: u32 = 3;
+}
+
+/** The name of a Subject value (static strings: nothing allocated). */
+export function SubjectName(v: u32): string {
+  switch (v) {
+    case 1: return 'HEAP';
+    case 2: return 'SYNC';
+    case 3: return 'BUFFER';
+    default: return '?';
+  }
 }
 
 /** Explain.verdict: for heaps, chosen / fallback (in rank order) / rejected; for syncs, issued or elided. */
@@ -131,6 +235,18 @@ export namespace Verdict {
   export const REJECTED: u32 = 3;
   export const ISSUED: u32 = 4;
   export const ELIDED: u32 = 5;
+}
+
+/** The name of a Verdict value (static strings: nothing allocated). */
+export function VerdictName(v: u32): string {
+  switch (v) {
+    case 1: return 'CHOSEN';
+    case 2: return 'FALLBACK';
+    case 3: return 'REJECTED';
+    case 4: return 'ISSUED';
+    case 5: return 'ELIDED';
+    default: return '?';
+  }
 }
 
 /** Explain.code and FAIL Op.arg. 1-31: a hard constraint rejected a heap (Explain.device names the device where one is at fault, Explain.detail a number the text uses). 32-63: why a kept heap ranks where it does. 64-95: why a buffer could not be placed. 96-127: why a sync was issued or elided. */
@@ -165,12 +281,58 @@ export namespace Reason {
   export const FREE_CLOSE: u32 = 104;
 }
 
+/** The name of a Reason value (static strings: nothing allocated). */
+export function ReasonName(v: u32): string {
+  switch (v) {
+    case 1: return 'DMA_MASK';
+    case 2: return 'NOT_CONTIGUOUS';
+    case 3: return 'NOT_PROTECTED';
+    case 4: return 'DEVICE_NOT_PROTECTED';
+    case 5: return 'PROTECTED_HEAP';
+    case 6: return 'NO_CPU_ACCESS';
+    case 7: return 'TOO_LARGE';
+    case 8: return 'ALLOC_FAILED';
+    case 9: return 'NOT_LISTED';
+    case 10: return 'OVER_BUDGET';
+    case 32: return 'PREFERRED';
+    case 33: return 'SYSTEM_FIRST';
+    case 34: return 'UNCACHED_CPU_WRITES';
+    case 35: return 'CACHED_CPU_READS';
+    case 36: return 'CONTIGUOUS_NEEDED';
+    case 37: return 'LISTED_ORDER';
+    case 38: return 'SCARCE_LAST';
+    case 64: return 'NO_HEAP_FITS';
+    case 65: return 'NO_DEVICES';
+    case 96: return 'CPU_INVALIDATE';
+    case 97: return 'CPU_CLEAN';
+    case 98: return 'LAZY_END';
+    case 99: return 'EXPORTED_BRACKET';
+    case 100: return 'COHERENT_ELIDED';
+    case 101: return 'UNCACHED_ELIDED';
+    case 102: return 'CPU_DOMAIN_ELIDED';
+    case 103: return 'DEVICE_HANDOFF_ELIDED';
+    case 104: return 'FREE_CLOSE';
+    default: return '?';
+  }
+}
+
 /** Return value of hw_init and hw_event: 0 or a negative error. */
 export namespace Status {
   export const OK: i32 = 0;
   export const BAD_INPUT: i32 = -1;
   export const UNSUPPORTED: i32 = -2;
   export const INTERNAL: i32 = -3;
+}
+
+/** The name of a Status value (static strings: nothing allocated). */
+export function StatusName(v: i32): string {
+  switch (v) {
+    case 0: return 'OK';
+    case -1: return 'BAD_INPUT';
+    case -2: return 'UNSUPPORTED';
+    case -3: return 'INTERNAL';
+    default: return '?';
+  }
 }
 
 export const PLATFORM_HEADER_SIZE: usize = 16;

@@ -20,6 +20,7 @@ export function program(): Command {
     .requiredOption('--request <file>', 'request JSON')
     .option('--policy <wasm>', 'policy module (path, or a built-in: default, naive)')
     .option('--table', 'print a table instead of JSON')
+    .option('--log', 'grant a debug build its log sink and print its lines on stderr')
     .action(runCommand(decide));
 
   p.command('inspect')
@@ -35,6 +36,7 @@ export function program(): Command {
     .option('--policy <wasm>', 'policy module (path, or a built-in: default, naive)')
     .addOption(new Option('--backend <name>', 'where operations execute').choices(['model', 'kernel']).default('model'))
     .option('--record <trace>', 'record the session as a trace (docs/trace.md)')
+    .option('--log', 'grant a debug build its log sink and print its lines on stderr')
     .option('--json', 'JSON output')
     .action(runCommand(simulate));
 

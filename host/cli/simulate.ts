@@ -17,12 +17,13 @@ export interface SimulateCliOptions {
   json?: boolean;
   backend?: string;
   record?: string;
+  log?: boolean;
 }
 
 export async function simulate(opts: SimulateCliOptions): Promise<number> {
   const platform = opts.platform ? loadPlatformFile(opts.platform) : undefined;
   const workload = loadWorkloadFile(opts.workload, platform);
-  const mod = await loadPolicyFile(opts.policy);
+  const mod = await loadPolicyFile(opts.policy, { logCapability: !!opts.log });
   const backend = await createBackend(opts.backend ?? 'model');
   const bar = progressBar('simulate', workload.length);
   const trace = opts.record ? new TraceFile(opts.record) : null;
@@ -32,7 +33,10 @@ export async function simulate(opts: SimulateCliOptions): Promise<number> {
     report = runSimulation(workload, mod, {
       backend,
       ...(bar ? { onProgress: bar.update } : {}),
-      ...(trace ? { engineHook: (e) => { recorder = new TraceRecorder(trace.line).attach(e, 'node', mod.label); } } : {}),
+      engineHook: (e) => {
+        if (opts.log) e.observe({ onLog: (ev, l) => process.stderr.write(`[${mod.label.split('/').pop()} event ${ev.index} buffer ${ev.buf}] ${l.text}\n`) });
+        if (trace) recorder = new TraceRecorder(trace.line).attach(e, 'node', mod.label);
+      },
     });
     (recorder as TraceRecorder | null)?.finish();
     trace?.commit();

@@ -7,7 +7,7 @@ import { type Backend, type BackendHeap, type Errno } from '../backend/backend.j
 import { ModelBackend } from '../backend/model.js';
 import { KernelError, PolicyFaultError, UsageError } from '../errors.js';
 import { PolicyModule, type LoadOptions, type PolicyIdentity } from '../module/policy-module.js';
-import { PolicyInstance } from '../module/instance.js';
+import { PolicyInstance, type LogLine } from '../module/instance.js';
 import { encodePlatform } from '../platform/encode.js';
 import { KIND_VALUE } from '../platform/kind.js';
 import { parsePlatform } from '../platform/parse.js';
@@ -87,6 +87,8 @@ export interface CallRecord {
 export interface EngineObserver {
   /** The engine changed policy module (swapPolicy, or the fallback after a fault). */
   onSwap?(swap: SwapRecord): void;
+  /** A debug build wrote a line while answering `ev` (called before onAnswer / onFault). */
+  onLog?(ev: EventRecord, line: LogLine): void;
   /** Before the engine acts on an application call. */
   onCall?(call: CallRecord): void;
   /** The module faulted (trap, abort, invalid op) answering `ev`. */
@@ -411,6 +413,13 @@ export class Engine {
     }
   }
 
+  private flushLogs(ev: EventRecord): void {
+    const logs = this.inst.logs;
+    if (!logs.length) return;
+    for (const l of logs) for (const o of this.observers) o.onLog?.(ev, l);
+    this.inst.logs = [];
+  }
+
   private called(c: Omit<CallRecord, 'n'>): void {
     this.callIndex++;
     if (this.observers.length === 0) return;
@@ -444,12 +453,14 @@ export class Engine {
       out = answer(this.inst, this.platform, ev, this.opCap);
     } catch (e) {
       if (!(e instanceof PolicyFaultError)) throw e;
+      this.flushLogs(ev);
       for (const o of this.observers) o.onFault?.(ev, e);
       // Keep serving: the fallback policy answers this event again (a new event, same buffer).
       if (!this.fallback || this.inst.module === this.fallback) throw e;
       this.switchTo(this.fallback, 'fault', e);
       return this.ask(kind, buf, device, access, failed, lastErrno);
     }
+    this.flushLogs(ev);
     for (const o of this.observers) o.onAnswer?.(ev, out, buf);
     return { ev, out };
   }

@@ -6,6 +6,13 @@ import type { PolicyModule, PolicyIdentity } from './policy-module.js';
 import { checkIdentity } from './manifest.js';
 
 class GuestAbort extends Error {}
+class GuestExit extends Error {}
+
+/** A line a debug build wrote to fd 1 or 2 during one call. */
+export interface LogLine {
+  fd: number;
+  text: string;
+}
 
 /** Reads an AssemblyScript string (UTF-16, byte length at ptr - 4); bounded and never throws. */
 function readAsString(mem: WebAssembly.Memory, ptr: number): string {
@@ -32,6 +39,9 @@ export class PolicyInstance {
   private fuelLeft!: () => number;
   /** Fuel the last call used. */
   lastFuel = 0;
+  /** Lines written by a debug build during the last call (complete lines only). */
+  logs: LogLine[] = [];
+  private partial: [string, string] = ['', ''];
 
   private constructor(readonly module: PolicyModule) {}
 
@@ -49,6 +59,31 @@ export class PolicyInstance {
         },
       },
     };
+    if (mod.logCapability) {
+      // The log sink: fd_write to fds 1 and 2 only, attributed to the call in progress.
+      (imports as Record<string, unknown>).wasi_snapshot_preview1 = {
+        fd_write(fd: number, iovs: number, count: number, nwritten: number): number {
+          if ((fd !== 1 && fd !== 2) || !memoryRef) return 8; // EBADF
+          const dv = new DataView(memoryRef.buffer);
+          const u8 = new Uint8Array(memoryRef.buffer);
+          let total = 0;
+          let text = '';
+          for (let i = 0; i < count; i++) {
+            const ptr = dv.getUint32(iovs + i * 8, true);
+            const len = dv.getUint32(iovs + i * 8 + 4, true);
+            if (ptr + len > u8.length) return 21; // EFAULT
+            text += new TextDecoder().decode(u8.subarray(ptr, ptr + len));
+            total += len;
+          }
+          self.collect(fd, text);
+          dv.setUint32(nwritten, total, true);
+          return 0;
+        },
+        proc_exit(code: number): never {
+          throw new GuestExit(`proc_exit(${code})`);
+        },
+      };
+    }
     let instance: WebAssembly.Instance;
     try {
       instance = new WebAssembly.Instance(mod.module, imports);
@@ -73,6 +108,9 @@ export class PolicyInstance {
       }
     };
     if (typeof ex.hw_start === 'function') call('hw_start');
+    // A reactor (a wasi-shim debug build) initialises itself in _initialize.
+    if (typeof ex._initialize === 'function') call('_initialize');
+    self.logs = [];
     const v = call('hw_abi_version');
     self.abi = { major: v >>> 16, minor: v & 0xffff };
     if (self.abi.major !== ABI_MAJOR) {
@@ -94,6 +132,13 @@ export class PolicyInstance {
     self.fnInit = ex.hw_init as (len: number) => number;
     self.fnEvent = ex.hw_event as (len: number) => number;
     return self;
+  }
+
+  private collect(fd: number, text: string): void {
+    const k = fd === 1 ? 0 : 1;
+    const parts = (this.partial[k] + text).split('\n');
+    this.partial[k] = parts.pop()!;
+    for (const p of parts) this.logs.push({ fd, text: p });
   }
 
   private checkRegion(ptr: number, size: number, what: string): void {
@@ -122,6 +167,7 @@ export class PolicyInstance {
     let status: number;
     const budget = this.module.fuel;
     this.fuelSet(budget);
+    this.logs = [];
     try {
       status = fn(len);
     } catch (e) {

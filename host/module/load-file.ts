@@ -9,6 +9,8 @@ import { loadManifestFile, manifestPathFor } from './manifest.js';
 export function resolvePolicyPath(spec: string | undefined): string {
   if (!spec) return builtinPolicyPath('default');
   if ((BUILTIN_POLICIES as readonly string[]).includes(spec)) return builtinPolicyPath(spec);
+  const debug = /^(.+)\.debug$/.exec(spec);
+  if (debug && (BUILTIN_POLICIES as readonly string[]).includes(debug[1]!)) return builtinPolicyPath(debug[1]!).replace(/\.wasm$/, '.debug.wasm');
   return spec;
 }
 

@@ -20,7 +20,18 @@ export interface LoadOptions {
   fuel?: number;
   /** A manifest to enforce: hash pin, identity, allowed heaps, largest allocation, fuel. */
   manifest?: Manifest;
+  /**
+   * Grants debug builds one capability, a log sink: wasi fd_write to fds 1 and 2 (proc_exit
+   * traps). Without it every WASI import is refused; with it every other WASI import still is.
+   */
+  logCapability?: boolean;
 }
+
+/** The imports a debug build may have when the caller grants the log capability. */
+export const LOG_IMPORTS: Record<string, { params: string[]; results: string[] }> = {
+  'wasi_snapshot_preview1.fd_write': { params: ['i32', 'i32', 'i32', 'i32'], results: ['i32'] },
+  'wasi_snapshot_preview1.proc_exit': { params: ['i32'], results: [] },
+};
 
 export interface PolicyIdentity {
   name: string;
@@ -45,12 +56,14 @@ export interface ModuleReport {
 const sig = (t?: FuncType) => (t ? `(${t.params.join(', ')}) -> (${t.results.join(', ')})` : '?');
 
 /** Static checks: refuses with the import, export or limit at fault. */
-export function checkSections(s: ModuleSections, label: string, capBytes: number): void {
+export function checkSections(s: ModuleSections, label: string, capBytes: number, logCapability = false): void {
+  const table: Record<string, { params: readonly string[]; results: readonly string[] }> = { ...ALLOWED_IMPORTS, ...(logCapability ? LOG_IMPORTS : {}) };
   for (const imp of s.imports) {
     const key = `${imp.module}.${imp.name}`;
-    const allowed = (ALLOWED_IMPORTS as Record<string, { params: readonly string[]; results: readonly string[] }>)[key];
+    const allowed = table[key];
     if (!allowed || imp.kind !== 'function') {
-      throw new PolicyRefusedError(label, `forbidden import ${key} (${imp.kind}); a policy may import only ${Object.keys(ALLOWED_IMPORTS).join(', ')}`);
+      const hint = !logCapability && key in LOG_IMPORTS ? ' (a debug build: load it with the log capability)' : '';
+      throw new PolicyRefusedError(label, `forbidden import ${key} (${imp.kind}); a policy may import only ${Object.keys(table).join(', ')}${hint}`);
     }
     if (sig(imp.type) !== sig({ params: [...allowed.params], results: [...allowed.results] })) {
       throw new PolicyRefusedError(label, `import ${key} has signature ${sig(imp.type)}, expected ${sig({ params: [...allowed.params], results: [...allowed.results] })}`);
@@ -90,6 +103,8 @@ export class PolicyModule {
     /** Fuel units per call into the module. */
     readonly fuel: number,
     readonly manifest: Manifest | null,
+    /** The module was loaded with the log capability (a debug build). */
+    readonly logCapability: boolean,
   ) {}
 
   static sha256(bytes: Uint8Array): string {
@@ -108,7 +123,7 @@ export class PolicyModule {
       if (e instanceof WasmFormatError) throw new PolicyRefusedError(label, `malformed module: ${e.message}`);
       throw e;
     }
-    checkSections(sections, label, cap);
+    checkSections(sections, label, cap, !!opts.logCapability);
     let module: WebAssembly.Module;
     let instrumented: Uint8Array;
     try {
@@ -121,7 +136,7 @@ export class PolicyModule {
     }
     const fuel = opts.fuel ?? opts.manifest?.fuel ?? DEFAULT_FUEL;
     if (!Number.isInteger(fuel) || fuel < 1 || fuel > 0x7fffffff) throw new PolicyRefusedError(label, `fuel budget ${fuel} must be an integer from 1 to 2^31-1`);
-    return new PolicyModule(label, bytes, module, sections, PolicyModule.sha256(bytes), cap, instrumented, fuel, opts.manifest ?? null);
+    return new PolicyModule(label, bytes, module, sections, PolicyModule.sha256(bytes), cap, instrumented, fuel, opts.manifest ?? null, !!opts.logCapability);
   }
 
   /** Same checks as compile(), reported rather than thrown (for `heapwise inspect`). */

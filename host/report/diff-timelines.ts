@@ -28,7 +28,7 @@ class ReportSide {
     this.engine = Engine.create(mod, platform, { backend: new ModelBackend() });
     const label = (c: Call) => c.name ?? `#${c.buf}`;
     this.timeline = new Timeline({
-      heaps: platform.heaps.map((h) => h.name),
+      heaps: platform.heaps,
       ...(opts.maxPoints !== undefined ? { maxPoints: opts.maxPoints } : {}),
       ...(opts.maxViolations !== undefined ? { maxViolations: opts.maxViolations } : {}),
       labelOf: (c) => (this.call ? label(this.call) : `#${c.buf}`),

@@ -8,7 +8,7 @@ import { chartSections, type ReportKind } from './charts.js';
 import { escapeHtml } from './escape.js';
 import { renderPage } from './page.js';
 import { identityTable, table, violationsTable, type Cell } from './tables.js';
-import type { TimelineData } from './timeline.js';
+import { REPORT_LIMITS, type TimelineData } from './timeline.js';
 import { formatBytes, percentOf } from './units.js';
 
 const policyText = (p: PolicyIdentity) => `${p.name} ${p.version}`;
@@ -31,7 +31,7 @@ function footer(kind: ReportKind, width: number): string {
 }
 
 export interface RenderOptions {
-  /** Violations listed in the table; the count always covers all (default 500). */
+  /** Violations listed in the table; the count always covers all (default 200). */
   maxViolations?: number;
 }
 
@@ -52,7 +52,7 @@ export function renderSimulationReport(r: SimulationReport, timeline: TimelineDa
     ['naive syncs', `${r.syncs.naive}${r.syncs.naive ? ` (issued ${percentOf(r.syncs.issued, r.syncs.naive)} of naive)` : ''}`],
     ['violations', bad(r.violations.length)],
   ], { id: 'summary', cls: 'summary' });
-  const shown = r.violations.slice(0, opts.maxViolations ?? 500);
+  const shown = r.violations.slice(0, opts.maxViolations ?? REPORT_LIMITS.maxViolations);
   const body = `<header>
 <h1>heapwise simulate: ${escapeHtml(r.workload)}</h1>
 <p class="subtitle">${escapeHtml(`platform ${r.platform} · policy ${policyText(r.policy)} · ${r.backend} backend · ${r.events} events`)}</p>
@@ -61,7 +61,7 @@ export function renderSimulationReport(r: SimulationReport, timeline: TimelineDa
 <section><h2>Summary</h2>${summary}</section>
 <section><h2>Policy</h2>${identityTable([{ role: 'policy', policy: r.policy }])}</section>
 </div>
-${chartSections('simulate')}
+${chartSections('simulate', [timeline])}
 <section id="violations-list"><h2>Violations (${r.violations.length})</h2>
 ${violationsTable('violations', shown, r.violations.length, 'event')}
 </section>
@@ -97,10 +97,10 @@ export function renderDiffReport(d: DiffReport, timelineA: TimelineData, timelin
 <section><h2>Summary</h2>${summary}</section>
 <section><h2>Policies</h2>${identityTable([{ role: 'A', policy: a.policy }, { role: 'B', policy: b.policy }])}</section>
 </div>
+${chartSections('diff', [timelineA, timelineB])}
 <section id="differences-list"><h2>Differing calls (${d.differing})</h2>
 ${differences}
 </section>
-${chartSections('diff')}
 <section id="violations-list"><h2>Violations</h2>
 ${sideViolations('A', a, timelineA)}
 ${sideViolations('B', b, timelineB)}

@@ -18,12 +18,24 @@ export const PAGE_SCRIPT = String.raw`(function () {
   function fmtBytes(n) {
     if (n == null) return '-';
     var a = Math.abs(n);
-    if (a >= 1073741824) return (n / 1073741824).toFixed(2) + ' GiB';
-    if (a >= 1048576) return (n / 1048576).toFixed(1) + ' MiB';
-    if (a >= 1024) return (n / 1024).toFixed(1) + ' KiB';
+    if (a >= 1073741824) return +(n / 1073741824).toFixed(2) + ' GiB';
+    if (a >= 1048576) return +(n / 1048576).toFixed(1) + ' MiB';
+    if (a >= 1024) return +(n / 1024).toFixed(1) + ' KiB';
     return Math.round(n) + ' B';
   }
   function fmtCount(n) { return n == null ? '-' : String(Math.round(n)); }
+  // Axis ticks: short enough that a million-event axis does not overlap.
+  function fmtCompact(n) {
+    if (n == null) return '';
+    var a = Math.abs(n);
+    if (a >= 1e6) return +(n / 1e6).toFixed(2) + 'M';
+    if (a >= 1e4) return +(n / 1e3).toFixed(1) + 'k';
+    return String(+n.toFixed(2));
+  }
+  function compactTicks(u, splits) { return splits.map(fmtCompact); }
+  // Byte ticks at powers of two (64 MiB, 128 MiB...), not at 190.7 MiB.
+  var BYTE_STEPS = [];
+  for (var p = 0; p < 48; p++) BYTE_STEPS.push(Math.pow(2, p));
   function cumulative(a) {
     var s = 0, out = new Array(a.length);
     for (var i = 0; i < a.length; i++) { s += a[i]; out[i] = s; }
@@ -66,7 +78,7 @@ export const PAGE_SCRIPT = String.raw`(function () {
       series: [defined({ label: o.xLabel, value: o.xValue })].concat(series.map(defined)),
       axes: [
         defined({ label: o.xLabel, values: o.xValues, splits: o.xSplits, rotate: o.xRotate, size: o.xSize }),
-        defined({ values: o.yValues, size: o.ySize || 60 }),
+        defined({ values: o.yValues || compactTicks, incrs: o.yIncrs, size: o.ySize || 60 }),
       ],
       legend: { live: true },
       cursor: { drag: { x: true, y: false } },
@@ -75,7 +87,7 @@ export const PAGE_SCRIPT = String.raw`(function () {
     plots.push({ id: id, plot: plot });
   }
 
-  var timelineX = { xLabel: data.axis, xValue: eventText, xRange: function () { return [0, Math.max(1, base.events)]; } };
+  var timelineX = { xLabel: data.axis, xValue: eventText, xValues: compactTicks, xRange: function () { return [0, Math.max(1, base.events)]; } };
   function withX(o) { var r = {}; for (var k in timelineX) r[k] = timelineX[k]; for (var j in o) r[j] = o[j]; return r; }
 
   // Bytes in use per heap: one stepped line per heap (and per side: B dashed).
@@ -85,12 +97,12 @@ export const PAGE_SCRIPT = String.raw`(function () {
     var series = [], cols = [xs];
     sides.forEach(function (s, si) {
       s.timeline.heaps.forEach(function (h) {
-        series.push({ label: tag(s) + h.name, stroke: HEAP_COLORS[names.indexOf(h.name) % HEAP_COLORS.length], width: 2, dash: si ? [7, 4] : undefined, paths: stepped, value: function (u, v) { return fmtBytes(v); } });
+        series.push({ label: tag(s) + h.name + (h.size ? ' (of ' + fmtBytes(h.size) + ')' : ''), stroke: HEAP_COLORS[names.indexOf(h.name) % HEAP_COLORS.length], width: 2, dash: si ? [7, 4] : undefined, paths: stepped, value: function (u, v) { return fmtBytes(v); } });
         cols.push(h.bytes);
       });
     });
     if (!series.length) { series.push({ label: 'no bytes allocated', stroke: NAIVE, paths: stepped }); cols.push(xs.map(function () { return 0; })); }
-    draw('chart-bytes', series, cols, withX({ yValues: function (u, splits) { return splits.map(fmtBytes); }, ySize: 80 }));
+    draw('chart-bytes', series, cols, withX({ yValues: function (u, splits) { return splits.map(fmtBytes); }, yIncrs: BYTE_STEPS, ySize: 80 }));
   })();
 
   // Syncs issued against naive bracketing, cumulative.

@@ -8,7 +8,7 @@ import { Timeline, type TimelineData } from './timeline.js';
 export interface ReportOptions {
   /** Most points per chart series (default 2000). */
   maxPoints?: number;
-  /** Violations listed in the page's table (default 500; all are counted). */
+  /** Violations listed in the page's table (default 200; all are counted). */
   maxViolations?: number;
   /** Buffers drawn one by one in the per-buffer chart (default 40; the rest are summed). */
   topBuffers?: number;
@@ -30,7 +30,7 @@ export function simulateWithTimeline(w: Workload, mod: PolicyModule, opts: Simul
   let current: WorkloadEvent | null = null;
   let seen = 0;
   const timeline = new Timeline({
-    heaps: w.platform.heaps.map((h) => h.name),
+    heaps: w.platform.heaps,
     ...(opts.maxPoints !== undefined ? { maxPoints: opts.maxPoints } : {}),
     ...(opts.maxViolations !== undefined ? { maxViolations: opts.maxViolations } : {}),
     labelOf: (c) => (current?.op === 'alloc' ? String(current.buf) : (c.request?.name ?? `#${c.buf}`)),

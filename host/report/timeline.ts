@@ -16,13 +16,13 @@ const FAILURES = 3;
 const VIOLATIONS = 4;
 
 export interface TimelineOptions {
-  /** The platform's heap names, in platform order (ALLOC ops name heaps by index). */
-  heaps: readonly string[];
+  /** The platform's heaps in platform order (ALLOC ops name heaps by index); size 0 = unbounded. */
+  heaps: readonly { name: string; size: number }[];
   /** Most points kept per series (default 2000). */
   maxPoints?: number;
   /** Distinct buffer labels counted one by one; later ones count as "(other buffers)" (default 1000). */
   maxBuffers?: number;
-  /** Violations kept for the report's table; all of them are counted (default 500). */
+  /** Violations kept for the report's table; all of them are counted (default 200). */
   maxViolations?: number;
   /** A buffer's label, from its alloc call (default: its name, else #id). */
   labelOf?: (call: CallRecord) => string;
@@ -41,8 +41,8 @@ export interface TimelineData {
   width: number;
   /** First event of each point. */
   x: number[];
-  /** Heaps that ever held a byte: the most bytes in use within each point, and the peak. */
-  heaps: { name: string; bytes: number[]; peak: number }[];
+  /** Heaps that ever held a byte: capacity (0 = unbounded), the most bytes in use within each point, and the peak. */
+  heaps: { name: string; size: number; bytes: number[]; peak: number }[];
   /** Per point: syncs issued, naive syncs (2 per CPU access), ALLOC retries after an errno, placements that failed, violations. */
   syncs: number[];
   naive: number[];
@@ -58,6 +58,9 @@ export interface TimelineData {
 
 const OTHER = '(other buffers)';
 
+/** Bounds of a report: points per series, violations listed, buffers drawn one by one. */
+export const REPORT_LIMITS = { maxPoints: 2000, maxViolations: 200, topBuffers: 40, maxBuffers: 1000 } as const;
+
 export class Timeline implements EngineObserver {
   private readonly buckets: Buckets;
   private readonly inUse: number[];
@@ -71,7 +74,7 @@ export class Timeline implements EngineObserver {
   private events = 0;
 
   constructor(private readonly opts: TimelineOptions) {
-    this.buckets = new Buckets(opts.maxPoints ?? 2000, opts.heaps.length, 5);
+    this.buckets = new Buckets(opts.maxPoints ?? REPORT_LIMITS.maxPoints, opts.heaps.length, 5);
     this.inUse = opts.heaps.map(() => 0);
   }
 
@@ -97,7 +100,7 @@ export class Timeline implements EngineObserver {
   violation(v: Violation): void {
     this.totals.violations++;
     this.buckets.add(VIOLATIONS, 1, v.event);
-    if (this.kept.length < (this.opts.maxViolations ?? 500)) this.kept.push(v);
+    if (this.kept.length < (this.opts.maxViolations ?? REPORT_LIMITS.maxViolations)) this.kept.push(v);
   }
 
   onCall(c: CallRecord): void {
@@ -130,10 +133,10 @@ export class Timeline implements EngineObserver {
   }
 
   /** The collected picture; `topBuffers` buffers are listed one by one, the rest summed. */
-  data(topBuffers = 40): TimelineData {
+  data(topBuffers: number = REPORT_LIMITS.topBuffers): TimelineData {
     const s = this.buckets.series();
     const heaps = this.opts.heaps
-      .map((name, i) => ({ name, bytes: s.gauges[i]!, peak: Math.max(0, ...s.gauges[i]!) }))
+      .map((h, i) => ({ name: h.name, size: h.size, bytes: s.gauges[i]!, peak: Math.max(0, ...s.gauges[i]!) }))
       .filter((h) => h.peak > 0);
     const ranked = [...this.perBuffer.values()].sort((a, b) => b.naive + b.issued - (a.naive + a.issued) || (a.label < b.label ? -1 : 1));
     const buffers = ranked.slice(0, topBuffers);
@@ -161,7 +164,7 @@ export class Timeline implements EngineObserver {
   private buffer(label: string): BufferSyncs {
     let b = this.perBuffer.get(label);
     if (!b) {
-      const max = this.opts.maxBuffers ?? 1000;
+      const max = this.opts.maxBuffers ?? REPORT_LIMITS.maxBuffers;
       if (this.perBuffer.size >= max) label = OTHER;
       b = this.perBuffer.get(label) ?? { label, issued: 0, naive: 0 };
       this.perBuffer.set(label, b);

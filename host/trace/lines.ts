@@ -15,8 +15,12 @@ const str = (s: string) => JSON.stringify(s);
 const policyText = (p: PolicyIdentity & { path?: string | null }) =>
   `{"name":${str(p.name)},"version":${str(p.version)},"sha256":${str(p.sha256)},"path":${p.path == null ? 'null' : str(p.path)}}`;
 
-export function headerLine(host: string, backend: string, policy: PolicyIdentity & { path?: string | null }, limits: { fuel: number; opCap: number }, platform: unknown): string {
-  return `{"t":"header","format":"${TRACE_FORMAT}","version":${TRACE_VERSION},"abi":"1.0","host":${str(host)},"backend":${str(backend)},"policy":${policyText(policy)},"limits":{"fuel":${limits.fuel},"opCap":${limits.opCap}},"platform":${JSON.stringify(platform)}}`;
+export function headerLine(host: string, backend: string, policy: PolicyIdentity & { path?: string | null }, limits: { fuel: number; opCap: number; log: boolean }, platform: unknown): string {
+  return `{"t":"header","format":"${TRACE_FORMAT}","version":${TRACE_VERSION},"abi":"1.0","host":${str(host)},"backend":${str(backend)},"policy":${policyText(policy)},"limits":{"fuel":${limits.fuel},"opCap":${limits.opCap},"log":${limits.log}},"platform":${JSON.stringify(platform)}}`;
+}
+
+export function logLine(i: number, fd: number, text: string): string {
+  return `{"t":"log","i":${i},"fd":${fd},"text":${str(text)}}`;
 }
 
 export function swapLine(i: number, reason: string, policy: PolicyIdentity & { path?: string | null }): string {

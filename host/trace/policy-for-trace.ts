@@ -22,7 +22,7 @@ function wasmFiles(dir: string, depth = 3): string[] {
 export async function policyForTrace(h: Pick<TraceHeader, 'policy'> & { limits?: TraceHeader['limits'] }, traceFile: string, where = 'line 1'): Promise<PolicyModule> {
   const want = h.policy.sha256;
   const fuel = h.limits?.fuel;
-  const opts = fuel ? { fuel } : {};
+  const opts = { ...(fuel ? { fuel } : {}), logCapability: !!h.limits?.log };
   const named = h.policy.path ? resolve(dirname(traceFile), h.policy.path) : null;
   if (named && existsSync(named)) {
     const bytes = readFileSync(named);

@@ -15,7 +15,7 @@ export interface TraceHeader {
   host: string;
   backend: string;
   policy: { name: string; version: string; sha256: string; path: string | null };
-  limits: { fuel: number; opCap: number };
+  limits: { fuel: number; opCap: number; log?: boolean };
   platform: unknown;
 }
 
@@ -25,7 +25,7 @@ export type TraceLine =
   | { t: 'answer'; line: number; raw: string; i: number }
   | { t: 'fault'; line: number; i: number; kind: string; message: string }
   | { t: 'result'; line: number; i: number; op: number; ok: boolean; fd?: number; errno?: number; code?: string }
-  | { t: 'log'; line: number; i: number; fd: number; text: string }
+  | { t: 'log'; line: number; raw: string; i: number; fd: number; text: string }
   | { t: 'swap'; line: number; i: number; reason: string; policy: TraceHeader['policy'] }
   | { t: 'end'; line: number; calls: number; events: number };
 
@@ -124,6 +124,7 @@ export async function* readTrace(file: string, onBytes?: (bytes: number) => void
         case 'log': {
           if (o.i !== lastEvent) throw new InputError(file, at, `${o.t} for event ${String(o.i)} does not follow it (last event ${lastEvent})`);
           if (o.t === 'answer') yield { t: 'answer', line: n, raw: text, i: o.i as number };
+          else if (o.t === 'log') yield { ...(o as object), line: n, raw: text } as TraceLine;
           else yield { ...(o as object), line: n } as TraceLine;
           break;
         }

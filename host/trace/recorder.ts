@@ -1,6 +1,6 @@
 // Records an engine session as trace lines (docs/trace.md) to any line sink.
 import type { Engine, EngineObserver } from '../engine/engine.js';
-import { headerLine, callLine, eventLine, answerLine, faultLine, resultLine, endLine, swapLine } from './lines.js';
+import { headerLine, callLine, eventLine, answerLine, faultLine, resultLine, endLine, swapLine, logLine } from './lines.js';
 
 export type LineSink = (line: string) => void;
 
@@ -8,6 +8,7 @@ export class TraceRecorder {
   private calls = 0;
   private events = 0;
   private lastOps: unknown[] = [];
+  private pendingLogs: string[] = [];
   private lastEvent = -1;
   private detach: (() => void) | null = null;
 
@@ -15,7 +16,7 @@ export class TraceRecorder {
 
   /** Starts recording `engine`: writes the header and observes every call, event and result. */
   attach(engine: Engine, host: string, policyPath: string | null = null): this {
-    this.sink(headerLine(host, engine.backend.kind, { ...engine.policy, path: policyPath }, { fuel: engine.module.fuel, opCap: engine.opCapacity }, engine.platform.source));
+    this.sink(headerLine(host, engine.backend.kind, { ...engine.policy, path: policyPath }, { fuel: engine.module.fuel, opCap: engine.opCapacity, log: engine.module.logCapability }, engine.platform.source));
     const o: EngineObserver = {
       onCall: (c) => { this.calls++; this.sink(callLine(c)); },
       onAnswer: (ev, out) => {
@@ -23,12 +24,15 @@ export class TraceRecorder {
         this.lastEvent = ev.index;
         this.lastOps = out.ops;
         this.sink(eventLine(ev));
+        this.drainLogs();
         this.sink(answerLine(ev.index, out));
       },
+      onLog: (ev, l) => { this.pendingLogs.push(logLine(ev.index, l.fd, l.text)); },
       onSwap: (sw) => this.sink(swapLine(sw.atEvent, sw.reason, { ...sw.to, path: sw.label })),
       onFault: (ev, err) => {
         this.events++;
         this.sink(eventLine(ev));
+        this.drainLogs();
         this.sink(faultLine(ev.index, err.kind, err.message));
       },
       onResult: (ev, op, r, _buf) => {
@@ -38,6 +42,11 @@ export class TraceRecorder {
     };
     this.detach = engine.observe(o);
     return this;
+  }
+
+  private drainLogs(): void {
+    for (const l of this.pendingLogs) this.sink(l);
+    this.pendingLogs = [];
   }
 
   /** Writes the end line and stops observing. */

@@ -8,7 +8,7 @@ import type { PolicyIdentity, PolicyModule } from '../module/policy-module.js';
 import { encodePlatform } from '../platform/encode.js';
 import { parsePlatform } from '../platform/parse.js';
 import type { Platform } from '../platform/types.js';
-import { answerLine } from './lines.js';
+import { answerLine, logLine } from './lines.js';
 import { policyForTrace } from './policy-for-trace.js';
 import { readTrace, type TraceHeader } from './reader.js';
 
@@ -53,7 +53,7 @@ export async function replay(file: string, opts: ReplayOptions = {}): Promise<Re
   };
   let inst = fresh();
   const recorded = { name: header.policy.name, version: header.policy.version, sha256: header.policy.sha256 };
-  let pending: { i: number; text: string; line: number } | null = null;
+  let pending: { i: number; text: string; line: number; logs: string[] } | null = null;
   let events = 0;
   for await (const l of it) {
     if (l.t === 'swap') {
@@ -65,16 +65,24 @@ export async function replay(file: string, opts: ReplayOptions = {}): Promise<Re
       if (pending) throw new InputError(file, `line ${l.line}`, `event ${pending.i} has no answer or fault line`);
       events++;
       let text: string;
+      let logs: string[];
       try {
         text = answerLine(l.ev.index, answer(inst, platform, l.ev, opCap));
+        logs = inst.logs.map((x) => logLine(l.ev.index, x.fd, x.text));
       } catch (e) {
         if (!(e instanceof PolicyFaultError)) throw e;
         text = faultText(e.kind);
+        logs = inst.logs.map((x) => logLine(l.ev.index, x.fd, x.text));
         inst = fresh(); // modules are stateless: a fresh instance continues where the faulted one stopped
       }
-      pending = { i: l.ev.index, text, line: l.line };
+      pending = { i: l.ev.index, text, line: l.line, logs };
+    } else if (l.t === 'log') {
+      if (!pending) throw new InputError(file, `line ${l.line}`, 'log line without its event');
+      const actual = pending.logs.shift() ?? '(no log line)';
+      if (actual !== l.raw) return { identical: false, events, recorded, policy: instIdentity(inst), divergence: { event: pending.i, line: l.line, expected: l.raw, actual } };
     } else if (l.t === 'answer' || l.t === 'fault') {
       if (!pending) throw new InputError(file, `line ${l.line}`, `${l.t} without its event`);
+      if (pending.logs.length) return { identical: false, events, recorded, policy: instIdentity(inst), divergence: { event: pending.i, line: l.line, expected: '(no more log lines)', actual: pending.logs[0]! } };
       const expected = l.t === 'answer' ? l.raw : faultText(l.kind);
       if (expected !== pending.text) {
         return { identical: false, events, recorded, policy: instIdentity(inst), divergence: { event: pending.i, line: l.line, expected: l.t === 'answer' ? l.raw : `fault (${l.kind}): ${l.message}`, actual: pending.text } };

@@ -3,7 +3,7 @@
 # archives in order), and prints their paths:
 #   base: static busybox, node and the libraries ldd lists, /init    (cached by content hash)
 #   app:  the project under /app: test/kernel/guest/ (bundled by esbuild, host/ code inside),
-#         dist/ if present, bindings/node/build/Release/heapwise.node, policies/*/build/*.wasm,
+#         bin/ and dist/ if present, bindings/node/build/Release/heapwise.node, policies/*/build/*.wasm,
 #         examples/, schemas/, package.json, the runtime node_modules  (rebuilt each call)
 # run.mjs appends a third, tiny layer with /command.sh.
 set -euo pipefail
@@ -61,7 +61,7 @@ if [ ${#entries[@]} -gt 0 ]; then
   "$root/node_modules/.bin/esbuild" "${entries[@]}" --bundle --packages=external --outbase=. --outdir="$dst" \
     --format=esm --platform=node --target=node20 --log-level=warning
 fi
-for dir in dist examples schemas; do
+for dir in bin dist examples schemas; do
   if [ -d "$dir" ]; then cp -r "$dir" "$dst/"; fi
 done
 # The runtime dependencies (ajv for platform validation, commander for the CLI...), not the

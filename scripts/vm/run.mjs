@@ -64,7 +64,8 @@ async function concatenate(out, inputs, tail) {
   await new Promise((ok, fail) => ws.end(tail, (e) => (e ? fail(e) : ok())));
 }
 
-const live = new Set();
+/** Running qemu process groups and their temporary initrd images. */
+const live = new Map();
 function killGroup(child) {
   try {
     process.kill(-child.pid, 'SIGKILL');
@@ -73,7 +74,10 @@ function killGroup(child) {
   }
 }
 process.on('exit', () => {
-  for (const child of live) killGroup(child);
+  for (const [child, initrd] of live) {
+    killGroup(child);
+    rmSync(initrd, { force: true });
+  }
 });
 
 /**
@@ -104,7 +108,7 @@ export async function runInVm(opts) {
     detached: true, // own process group: one kill reaches timeout and qemu
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  live.add(child);
+  live.set(child, initrd);
 
   let output = '';
   let bootMs = null;

@@ -6,11 +6,11 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildC, C_BUILD, C_DIR, ROOT } from './helpers.js';
+import { buildC, C_BUILD, C_DIR, makeC, ROOT } from './helpers.js';
 
 buildC();
 const binaries = readdirSync(join(ROOT, 'test', 'c')).filter((f) => f.endsWith('_test.c')).map((f) => f.replace(/\.c$/, ''));
-execFileSync('make', ['-C', C_DIR, ...binaries.map((b) => join(C_BUILD, 'test', b)), join(C_BUILD, 'minimal'), join(C_BUILD, 'compositor')], { stdio: ['ignore', 'ignore', 'inherit'] });
+makeC([...binaries.map((b) => join(C_BUILD, 'test', b)), join(C_BUILD, 'minimal'), join(C_BUILD, 'compositor')]);
 
 interface CCase { name: string; ok: boolean; why: string }
 

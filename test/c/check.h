@@ -43,6 +43,7 @@ static char check_why[2048];
 
 static int check_report(void) {
   printf("%s: %d passed, %d failed\n", check_suite, check_passed, check_failed);
+  fflush(stdout);
   return check_failed ? 1 : 0;
 }
 

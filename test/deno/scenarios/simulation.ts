@@ -12,14 +12,14 @@ export async function simulateAll(input: { policy: string; workloads: string[] }
 export async function recordTrace(input: { policy: string; workload: string; host: string }): Promise<string[]> {
   const mod = await loadPolicyFile(input.policy);
   const lines: string[] = [];
-  let recorder: TraceRecorder | null = null;
+  const recorders: TraceRecorder[] = [];
   simulate(loadWorkloadFile(input.workload), mod, {
     engineHook: (engine) => {
-      recorder = new TraceRecorder((l) => lines.push(l)).attach(engine, input.host, input.policy);
+      recorders.push(new TraceRecorder((l) => lines.push(l)).attach(engine, input.host, input.policy));
     },
   });
   // simulate() disposes the engine; the end line closes the trace as `heapwise simulate --record` does.
-  (recorder as TraceRecorder | null)?.finish();
+  for (const r of recorders) r.finish();
   return lines;
 }
 
