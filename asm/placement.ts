@@ -9,6 +9,7 @@ import { DEBUG, log, heapName, deviceName } from './debug';
 
 const keys: usize = memory.data(64 * 4, 4);
 const keyReasons: usize = memory.data(64 * 2, 2);
+const keyDevices: usize = memory.data(64 * 4, 4);
 
 export class Placement {
   ev: Event = Event.at(0);
@@ -24,6 +25,7 @@ export class Placement {
     for (let h: u32 = 0; h < n; h++) {
       store<u32>(keys + <usize>h * 4, 0xffff);
       store<u16>(keyReasons + <usize>h * 2, 0);
+      store<u32>(keyDevices + <usize>h * 4, NONE);
       if ((ev.failedHeaps & ((<u64>1) << h)) != 0) this.reject(h, NONE, Reason.ALLOC_FAILED, ev.lastErrno);
     }
   }
@@ -47,10 +49,11 @@ export class Placement {
     if (DEBUG) log('buffer ' + this.ev.buf.toString() + ': reject heap ' + heapName(h) + ' (' + ReasonName(reason) + (device != NONE ? ', device ' + deviceName(device) : '') + ')');
   }
 
-  /** Ranks a candidate: lower keys are tried first; ties keep platform order. */
-  rank(h: u32, key: u32, reason: u32): void {
+  /** Ranks a candidate: lower keys are tried first; ties keep platform order. `device` names the device the reason is about (NONE: none). */
+  rank(h: u32, key: u32, reason: u32, device: u32 = NONE): void {
     store<u32>(keys + <usize>h * 4, key);
     store<u16>(keyReasons + <usize>h * 2, <u16>reason);
+    store<u32>(keyDevices + <usize>h * 4, device);
     if (DEBUG) log('buffer ' + this.ev.buf.toString() + ': rank heap ' + heapName(h) + ' key ' + key.toString() + ' (' + ReasonName(reason) + ')');
   }
 
@@ -75,7 +78,7 @@ export class Placement {
       }
       remaining &= ~((<u64>1) << best);
       const reason = load<u16>(keyReasons + <usize>best * 2);
-      emitExplain(<u8>Subject.HEAP, <u8>(rankNo == 0 ? Verdict.CHOSEN : Verdict.FALLBACK), reason, best, NONE, rankNo);
+      emitExplain(<u8>Subject.HEAP, <u8>(rankNo == 0 ? Verdict.CHOSEN : Verdict.FALLBACK), reason, best, load<u32>(keyDevices + <usize>best * 4), rankNo);
       if (rankNo == 0) chosen = best;
       rankNo++;
     }

@@ -17,3 +17,12 @@ export { parseWorkload, loadWorkloadFile, unroll, type Workload, type WorkloadEv
 export { builtinPolicyPath, packageRoot } from './paths.js';
 export * from './errors.js';
 export * as abi from './abi/generated.js';
+export { buildPolicy, type BuildOptions } from './authoring/build.js';
+export { scaffoldPolicy } from './authoring/scaffold.js';
+export { testPolicy, type CheckResult } from './authoring/test-policy.js';
+export { violatedConstraint } from './authoring/hard-constraints.js';
+export { TraceRecorder } from './trace/recorder.js';
+export { TraceFile } from './trace/file-sink.js';
+export { replay, type ReplayReport } from './trace/replay.js';
+export { diff, type DiffReport } from './trace/diff.js';
+export { explainRequest, explainTraceEvent, type Explanation } from './explain/explain.js';

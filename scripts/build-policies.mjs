@@ -2,23 +2,22 @@
 // Compiles every policy module: policies/<name>/index.ts -> policies/<name>/build/<name>.wasm
 // (and its debug variant <name>.debug.wasm), and the test-only modules under
 // test/fixtures/policies/. Usage: node scripts/build-policies.mjs [--force] [--debug] [dir ...]
-import { readdirSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { readdirSync, existsSync, mkdirSync, statSync, readFileSync } from 'node:fs';
 import { join, dirname, basename, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import asc from 'assemblyscript/asc';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** asc flags every production policy is built with (docs/abi.md explains each). */
-export const POLICY_FLAGS = ['--runtime', 'stub', '-O3', '--noAssert', '--initialMemory', '4', '--maximumMemory', '16', '--converge'];
-
+/** asc flags (asm/build-flags.json, shared with `heapwise build`). */
+const FLAGS = JSON.parse(readFileSync(join(root, 'asm/build-flags.json'), 'utf8'));
+export const POLICY_FLAGS = FLAGS.production;
 /**
  * Debug variant: @assemblyscript/wasi-shim turns console.log into wasi fd_write; a reactor
  * (_initialize, not a _start command) the host drives through the ABI; a collecting runtime
  * because log messages allocate; HW_DEBUG makes the SDK's `if (DEBUG)` blocks real.
  */
-export const DEBUG_FLAGS = ['--config', 'node_modules/@assemblyscript/wasi-shim/asconfig.json', '--exportStart', '_initialize',
-  '--runtime', 'incremental', '-O2', '--initialMemory', '4', '--maximumMemory', '64', '--use', 'HW_DEBUG=1'];
+export const DEBUG_FLAGS = FLAGS.debug;
 
 export async function buildPolicy(dir, { quiet = false, debug = false } = {}) {
   const name = basename(dir);

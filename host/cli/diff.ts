@@ -4,11 +4,20 @@ import { InputError, EXIT } from '../errors.js';
 import { loadPolicyFile } from '../module/load-file.js';
 import { diff as runDiff, type DiffReport } from '../trace/diff.js';
 import { formatBytes } from './format.js';
+import { diffWithReport, writeReportFile } from '../report/index.js';
 
-export async function diff(trace: string, opts: { policy?: string[]; json?: boolean; first?: string }): Promise<number> {
+export async function diff(trace: string, opts: { policy?: string[]; json?: boolean; first?: string; report?: string }): Promise<number> {
   if (!opts.policy || opts.policy.length !== 2) throw new InputError('--policy', '', 'diff needs exactly two --policy options (A and B)');
   const [a, b] = await Promise.all(opts.policy.map((p) => loadPolicyFile(p)));
-  const report = await runDiff(trace, a!, b!, { first: opts.first ? Number(opts.first) : 20 });
+  const first = opts.first ? Number(opts.first) : 20;
+  let report;
+  if (opts.report) {
+    const r = await diffWithReport(trace, a!, b!, { first });
+    writeReportFile(opts.report, r.html);
+    report = r.report;
+  } else {
+    report = await runDiff(trace, a!, b!, { first });
+  }
   process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatDiff(report)}\n`);
   return EXIT.OK;
 }

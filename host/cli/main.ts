@@ -7,6 +7,12 @@ import { simulate } from './simulate.js';
 import { demo } from './demo.js';
 import { replay } from './replay.js';
 import { diff } from './diff.js';
+import { explain } from './explain.js';
+import { testPolicyCommand } from './test-policy.js';
+import { scaffoldPolicy } from '../authoring/scaffold.js';
+import { buildPolicy } from '../authoring/build.js';
+import { compilePolicy } from '../compile/compile.js';
+import { resolvePolicyPath } from '../module/load-file.js';
 
 export function program(): Command {
   const p = new Command('heapwise')
@@ -37,6 +43,7 @@ export function program(): Command {
     .addOption(new Option('--backend <name>', 'where operations execute').choices(['model', 'kernel']).default('model'))
     .option('--record <trace>', 'record the session as a trace (docs/trace.md)')
     .option('--log', 'grant a debug build its log sink and print its lines on stderr')
+    .option('--report <html>', 'write a self-contained HTML report with charts')
     .option('--json', 'JSON output')
     .action(runCommand(simulate));
 
@@ -52,8 +59,53 @@ export function program(): Command {
     .argument('<trace>', 'trace file (JSON Lines)')
     .option('--policy <wasm>', 'a policy (give it twice: A then B)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--first <n>', 'how many differing calls to list', '20')
+    .option('--report <html>', 'write a self-contained HTML report with charts')
     .option('--json', 'JSON output')
-    .action(runCommand((t: string, o: { policy?: string[]; json?: boolean; first?: string }) => diff(t, o)));
+    .action(runCommand((t: string, o: { policy?: string[]; json?: boolean; first?: string; report?: string }) => diff(t, o)));
+
+  p.command('explain')
+    .description('explain one decision: heaps kept and rejected, ranking, syncs and domain state, the policy log')
+    .option('--platform <file>', 'platform JSON (with --request)')
+    .option('--request <file>', 'request JSON')
+    .option('--trace <file>', 'a trace (with --event)')
+    .option('--event <n>', 'event index in the trace')
+    .option('--policy <wasm>', 'policy module (default: the default policy, or the trace\'s)')
+    .option('--log', 'grant a debug build its log sink')
+    .option('--json', 'JSON output')
+    .action(runCommand(explain));
+
+  p.command('test-policy')
+    .description('run any module against the bundled boards, requests and workloads: placement properties, coherency, syncs, determinism')
+    .argument('<wasm>', 'policy module (path or built-in name)')
+    .option('--log', 'grant a debug build its log sink (lines are not printed)')
+    .option('--json', 'JSON output')
+    .action(runCommand((f: string, o: { json?: boolean; log?: boolean }) => testPolicyCommand(f, o)));
+
+  p.command('new-policy')
+    .description('scaffold a policy module that builds and passes its own test')
+    .argument('<name>', 'policy name (lowercase, dashes)')
+    .option('--dir <dir>', 'where to create it (default: policies/<name>)')
+    .action(runCommand((name: string, o: { dir?: string }) => {
+      const files = scaffoldPolicy(name, o.dir ?? `policies/${name}`);
+      process.stdout.write(`created\n${files.map((f) => `  ${f}`).join('\n')}\nnext: npx heapwise build ${o.dir ?? `policies/${name}`}\n`);
+    }));
+
+  p.command('build')
+    .description('compile a policy folder (index.ts) to <dir>/build/<name>.wasm')
+    .argument('<dir>', 'policy folder')
+    .option('--debug', 'the debug variant (wasi-shim console.log to the host\'s log sink)')
+    .action(runCommand(async (dir: string, o: { debug?: boolean }) => {
+      process.stdout.write(`built ${await buildPolicy(dir, o.debug ? { debug: true } : {})}\n`);
+    }));
+
+  p.command('compile')
+    .description('turn a policy module into a shared object the C library loads with dlopen (wasm2c + cc)')
+    .argument('<wasm>', 'policy module (path or built-in name)')
+    .requiredOption('-o, --output <so>', 'the shared object to write')
+    .action(runCommand(async (wasm: string, o: { output: string }) => {
+      await compilePolicy(resolvePolicyPath(wasm), o.output);
+      process.stdout.write(`compiled ${o.output}\n`);
+    }));
 
   p.command('demo', { isDefault: false })
     .description('place the example requests of a bundled board and simulate a bundled workload (npm start)')

@@ -9,6 +9,7 @@ import { formatSimulation } from './format.js';
 import { progressBar } from './progress.js';
 import { TraceFile } from '../trace/file-sink.js';
 import { TraceRecorder } from '../trace/recorder.js';
+import { simulateWithReport, writeReportFile } from '../report/index.js';
 
 export interface SimulateCliOptions {
   workload: string;
@@ -18,6 +19,7 @@ export interface SimulateCliOptions {
   backend?: string;
   record?: string;
   log?: boolean;
+  report?: string;
 }
 
 export async function simulate(opts: SimulateCliOptions): Promise<number> {
@@ -29,8 +31,16 @@ export async function simulate(opts: SimulateCliOptions): Promise<number> {
   const trace = opts.record ? new TraceFile(opts.record) : null;
   let recorder: TraceRecorder | null = null;
   let report;
+  let html: string | null = null;
   try {
-    report = runSimulation(workload, mod, {
+    const run = opts.report
+      ? (w: typeof workload, m: typeof mod, o: Parameters<typeof runSimulation>[2]) => {
+          const r = simulateWithReport(w, m, o ?? {});
+          html = r.html;
+          return r.report;
+        }
+      : runSimulation;
+    report = run(workload, mod, {
       backend,
       ...(bar ? { onProgress: bar.update } : {}),
       engineHook: (e) => {
@@ -39,6 +49,7 @@ export async function simulate(opts: SimulateCliOptions): Promise<number> {
       },
     });
     (recorder as TraceRecorder | null)?.finish();
+    if (opts.report && html !== null) writeReportFile(opts.report, html);
     trace?.commit();
   } catch (e) {
     trace?.abort();

@@ -44,7 +44,7 @@ export function reasonText(c: ReasonContext): string {
     case Reason.OVER_BUDGET:
       return `over this policy's budget for the heap${c.detail ? ` (${c.detail} KiB left)` : ''}`;
     case Reason.PREFERRED:
-      return `preferred by ${dname === 'a device' ? 'a device' : dname}`;
+      return `in the preferredHeaps of ${dname}`;
     case Reason.SYSTEM_FIRST:
       return 'no device needs contiguous memory: plentiful system memory before scarce contiguous memory';
     case Reason.UNCACHED_CPU_WRITES:

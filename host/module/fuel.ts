@@ -2,7 +2,14 @@
 // (binaryen's log-execution pass points, with the logger replaced by a counter), so a module
 // that loops forever stops at the same instruction in every host. The start function becomes
 // the export hw_start, so hosts run it under a budget too instead of inside instantiation.
-import binaryen from 'binaryen';
+import type binaryenType from 'binaryen';
+
+// binaryen.js is an ES module with top-level await: loaded on first use (the CJS bundle cannot require it).
+let loaded: typeof binaryenType | null = null;
+async function binaryenModule(): Promise<typeof binaryenType> {
+  loaded ??= (await import('binaryen')).default;
+  return loaded;
+}
 
 export const FUEL_SET = 'hw_fuel_set';
 export const FUEL_LEFT = 'hw_fuel_left';
@@ -12,7 +19,7 @@ export const DEFAULT_FUEL = 10_000_000;
 /** Version of the instrumentation: a trace or a compiled .so records it. */
 export const FUEL_INSTRUMENTATION = 1;
 
-const FEATURES = () =>
+const FEATURES = (binaryen: typeof binaryenType) =>
   binaryen.Features.MVP | binaryen.Features.MutableGlobals | binaryen.Features.SignExt |
   binaryen.Features.BulkMemory | binaryen.Features.BulkMemoryOpt | binaryen.Features.NontrappingFPToInt;
 
@@ -20,10 +27,11 @@ const FEATURES = () =>
  * Returns the instrumented module. `startFunction` is the index of the module's start function
  * (from its start section) or null.
  */
-export function instrumentFuel(bytes: Uint8Array, startFunction: number | null): Uint8Array {
+export async function instrumentFuel(bytes: Uint8Array, startFunction: number | null): Promise<Uint8Array> {
+  const binaryen = await binaryenModule();
   const m = binaryen.readBinary(bytes);
   try {
-    m.setFeatures(FEATURES());
+    m.setFeatures(FEATURES(binaryen));
     m.runPasses(['log-execution']);
     // The pass imports env.log_execution(i32); a defined function of the same name takes its place.
     m.removeFunction('log_execution');
@@ -39,7 +47,7 @@ export function instrumentFuel(bytes: Uint8Array, startFunction: number | null):
     m.addFunctionExport(FUEL_LEFT, FUEL_LEFT);
     if (startFunction !== null) {
       const name = binaryen.getFunctionInfo(m.getFunctionByIndex(startFunction)).name;
-      m.setStart(0 as unknown as binaryen.FunctionRef);
+      m.setStart(0 as unknown as binaryenType.FunctionRef);
       m.addFunctionExport(name, START);
     }
     binaryen.setOptimizeLevel(2);

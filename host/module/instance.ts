@@ -157,7 +157,7 @@ export class PolicyInstance {
   /** Re-creates the views when the module has grown its memory. */
   refresh(): void {
     if (this.buffer === this.memory.buffer) return;
-    this.buffer = this.memory.buffer;
+    this.buffer = this.memory.buffer as ArrayBuffer;
     this.u8 = new Uint8Array(this.buffer);
     this.dv = new DataView(this.buffer);
   }

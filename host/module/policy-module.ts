@@ -129,7 +129,7 @@ export class PolicyModule {
     try {
       // Validate the module as given first, so errors name the module's own fault.
       await WebAssembly.compile(bytes as BufferSource);
-      instrumented = instrumentFuel(bytes, sections.start);
+      instrumented = await instrumentFuel(bytes, sections.start);
       module = await WebAssembly.compile(instrumented as BufferSource);
     } catch (e) {
       throw new PolicyRefusedError(label, `invalid WebAssembly: ${(e as Error).message}`);

@@ -33,7 +33,7 @@ class ReportSide {
       ...(opts.maxViolations !== undefined ? { maxViolations: opts.maxViolations } : {}),
       labelOf: (c) => (this.call ? label(this.call) : `#${c.buf}`),
     });
-    this.referee = new Referee(platform, { locate: (_ev, buf) => ({ event: this.call?.n ?? -1, buf: this.timeline.labelOf(buf.id) }) });
+    this.referee = new Referee(platform, { locate: (_ev, buf) => ({ event: this.call?.n ?? -1, buf: this.timeline.bufferLabel(buf.id) }) });
     this.engine.observe(this.referee);
     this.engine.observe(this.timeline);
   }
@@ -64,7 +64,7 @@ class ReportSide {
         if (c.op === 'attach') this.engine.attach(buf, c.device!);
         else if (c.op === 'device_begin') this.engine.deviceBegin(buf, c.device!, c.access as Access);
         else if (c.op === 'device_end') this.engine.deviceEnd(buf, c.device!);
-        else if (c.op === 'cpu_begin') { this.timeline.naiveAccess(this.timeline.labelOf(buf.id)); this.engine.cpuBegin(buf, c.access as Access); }
+        else if (c.op === 'cpu_begin') { this.timeline.naiveAccess(this.timeline.bufferLabel(buf.id)); this.engine.cpuBegin(buf, c.access as Access); }
         else if (c.op === 'cpu_end') this.engine.cpuEnd(buf);
         else if (c.op === 'export') this.engine.export(buf);
       }

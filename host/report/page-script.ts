@@ -36,6 +36,9 @@ export const PAGE_SCRIPT = String.raw`(function () {
   // Byte ticks at powers of two (64 MiB, 128 MiB...), not at 190.7 MiB.
   var BYTE_STEPS = [];
   for (var p = 0; p < 48; p++) BYTE_STEPS.push(Math.pow(2, p));
+  // Events and counts are whole: ticks at 1, 2, 5, 10, 20, 50...
+  var WHOLE_STEPS = [];
+  for (var e = 0; e < 12; e++) [1, 2, 5].forEach(function (m) { WHOLE_STEPS.push(m * Math.pow(10, e)); });
   function cumulative(a) {
     var s = 0, out = new Array(a.length);
     for (var i = 0; i < a.length; i++) { s += a[i]; out[i] = s; }
@@ -55,7 +58,7 @@ export const PAGE_SCRIPT = String.raw`(function () {
   var xs = base.x;
   function eventText(u, v) {
     if (v == null) return '-';
-    return width > 1 ? data.axis + 's ' + v + '-' + (v + width - 1) : data.axis + ' ' + v;
+    return width > 1 ? v + '-' + (v + width - 1) : String(v);
   }
   var stepped = uPlot.paths.stepped({ align: 1 });
   var bars = uPlot.paths.bars({ size: [1, Infinity], align: 1 });
@@ -77,8 +80,8 @@ export const PAGE_SCRIPT = String.raw`(function () {
       scales: { x: defined({ time: false, range: o.xRange }), y: { range: zeroBased } },
       series: [defined({ label: o.xLabel, value: o.xValue })].concat(series.map(defined)),
       axes: [
-        defined({ label: o.xLabel, values: o.xValues, splits: o.xSplits, rotate: o.xRotate, size: o.xSize }),
-        defined({ values: o.yValues || compactTicks, incrs: o.yIncrs, size: o.ySize || 60 }),
+        defined({ label: o.xLabel, values: o.xValues, splits: o.xSplits, incrs: o.xSplits ? undefined : WHOLE_STEPS, rotate: o.xRotate, size: o.xSize }),
+        defined({ values: o.yValues || compactTicks, incrs: o.yIncrs || WHOLE_STEPS, size: o.ySize || 60 }),
       ],
       legend: { live: true },
       cursor: { drag: { x: true, y: false } },

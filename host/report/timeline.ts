@@ -85,7 +85,7 @@ export class Timeline implements EngineObserver {
   }
 
   /** Label of a live engine buffer (its id when unknown). */
-  labelOf(engineBuf: number): string {
+  bufferLabel(engineBuf: number): string {
     return this.live.get(engineBuf)?.label ?? `#${engineBuf}`;
   }
 
@@ -128,7 +128,7 @@ export class Timeline implements EngineObserver {
     } else if (op.kind === OpKind.SYNC && r.ok) {
       this.totals.syncs++;
       this.buckets.add(SYNCS);
-      this.buffer(this.labelOf(buf.id)).issued++;
+      this.buffer(this.bufferLabel(buf.id)).issued++;
     }
   }
 

@@ -12,12 +12,13 @@ export function placeDefault(p: Placement): void {
     if (!p.alive(h)) continue;
     // The devices' preferredHeaps come first, in device order then list order.
     let pref: u32 = NONE;
+    let by: u32 = NONE;
     for (let d: u32 = 0; d < deviceCount(); d++) {
       if (!p.hasDevice(d)) continue;
       const r = preferenceRank(d, h);
-      if (r != NONE) { pref = d * 64 + r; break; }
+      if (r != NONE) { pref = d * 64 + r; by = d; break; }
     }
-    if (pref != NONE) { p.rank(h, pref, Reason.PREFERRED); continue; }
+    if (pref != NONE) { p.rank(h, pref, Reason.PREFERRED, by); continue; }
     const k = heapKind(h);
     if (scatterOk) {
       if (isScarce(h)) p.rank(h, 10000 + 10, Reason.SCARCE_LAST);

@@ -165,7 +165,10 @@ function parseCli(argv) {
     else if (a === '--help' || a === '-h') opts.help = true;
     else rest.push(a);
   }
-  opts.command = rest.join(' ');
+  // One argument is a shell command as written ('a; b'); several are argv words, quoted so
+  // that `--case "cma: exhausting"` reaches the guest as one word.
+  const quote = (w) => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`);
+  opts.command = rest.length === 1 ? rest[0] : rest.map(quote).join(' ');
   return opts;
 }
 

@@ -296,8 +296,50 @@ static void kernel_shim(void) {
   if (u >= 0) hw_kernel_close(u);
 }
 
+/* A fault switches to the fallback policy, which answers the event again; the trace shows the
+ * fault, a swap line and the new event, and replays identically. */
+static void fallback_on_fault(void) {
+  hw_platform_t *p = system_only();
+  hw_policy_t *scripted = NULL, *def = NULL;
+  CHECK(hw_policy_load_file(SO("scripted"), NULL, &scripted, NULL) == HW_OK, "scripted.so");
+  hw_policy_load_builtin("default", NULL, &def, NULL);
+  hw_engine_options_t o = {.fallback = def};
+  hw_engine_t *e = NULL;
+  CHECK(hw_engine_new(scripted, p, &o, &e, NULL) == HW_OK, "engine");
+  char path[] = "/tmp/heapwise-fallback-XXXXXX";
+  int fd = mkstemp(path);
+  FILE *f = fdopen(fd, "w");
+  CHECK(hw_engine_trace_start(e, f, NULL) == HW_OK, "%s", hw_engine_last_error(e));
+  hw_alloc_request_t r = {4096, GPU, 1, HW_ACCESS_READ, 0, NULL, 0};
+  hw_buffer_id_t id;
+  CHECK(hw_engine_allocate(e, &r, &id) == HW_OK, "the fallback places buffer 1: %s", hw_engine_last_error(e));
+  CHECK(!strcmp(hw_policy_name(hw_engine_policy(e)), "default"), "now on %s", hw_policy_name(hw_engine_policy(e)));
+  CHECK(hw_engine_set_policy(e, scripted) == HW_OK, "%s", hw_engine_last_error(e));
+  hw_engine_free_all(e);
+  CHECK(hw_engine_trace_finish(e) == HW_OK, "%s", hw_engine_last_error(e));
+  fclose(f);
+  char text[8192] = "";
+  f = fopen(path, "r");
+  size_t n = fread(text, 1, sizeof text - 1, f);
+  text[n] = 0;
+  fclose(f);
+  CHECK(strstr(text, "{\"t\":\"fault\",\"i\":0,\"kind\":\"invalid-op\""), "fault line:\n%s", text);
+  CHECK(strstr(text, "{\"t\":\"swap\",\"i\":1,\"reason\":\"fault\",\"policy\":{\"name\":\"default\""), "swap line:\n%s", text);
+  CHECK(strstr(text, "{\"t\":\"swap\",\"i\":2,\"reason\":\"explicit\",\"policy\":{\"name\":\"scripted\""), "explicit swap:\n%s", text);
+  CHECK(strstr(text, "{\"t\":\"event\",\"i\":1,\"n\":0,\"kind\":\"PLACE\""), "the event asked again:\n%s", text);
+  hw_replay_result_t rr;
+  hw_error_t *err = NULL;
+  CHECK(hw_replay_file(path, scripted, &rr, &err) == HW_OK, "replay follows the swaps: %s", hw_error_message(err));
+  unlink(path);
+  hw_engine_delete(e);
+  hw_policy_delete(scripted);
+  hw_policy_delete(def);
+  hw_platform_delete(p);
+}
+
 int main(void) {
   check_suite = "engine";
+  RUN(fallback_on_fault, "a fault switches to the fallback policy (swap lines, replay follows)");
   RUN(validation, "validation failures (unknown heap, wrong size, other buffer, too many ops, bad sync)");
   RUN(enomem_fallback, "placement loop with ENOMEM fallback on a small CMA heap");
   RUN(deferred, "deferred placement from every attached device");

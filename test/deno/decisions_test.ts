@@ -7,6 +7,7 @@ import type { Decision } from '../../bindings/deno/mod.ts';
 import { at, DEFAULT_POLICY, ensurePolicies, NAIVE_POLICY } from './checkout.ts';
 import { asJson, underNode } from './node_host.ts';
 import { decideAll, examplePairs } from './scenarios/decisions.ts';
+import { readPolicy } from './scenarios/policy_input.ts';
 
 await ensurePolicies();
 
@@ -20,7 +21,7 @@ Deno.test('every example request is paired with its example platform', () => {
 
 for (const [name, policy] of [['default', DEFAULT_POLICY], ['naive', NAIVE_POLICY]] as const) {
   Deno.test(`${name} policy: Deno decides every example request exactly as Node does`, async () => {
-    const input = { policy, pairs };
+    const input = { policy: readPolicy(policy), pairs };
     const [deno, node] = await Promise.all([decideAll(input), underNode<Record<string, Decision>>('test/deno/scenarios/decisions.ts', 'decideAll', input)]);
     assert.deepEqual(Object.keys(deno), pairs.map((p) => p.request));
     for (const d of Object.values(deno)) assert.equal(d.policy.name, name);

@@ -4,15 +4,19 @@
 import { at, ROOT } from './checkout.ts';
 
 export async function underNode<T>(scenario: string, exportName: string, arg: unknown = null): Promise<T> {
-  const out = await new Deno.Command('node', {
-    args: [at('test/deno/node_host/run.mjs'), at(scenario), exportName, JSON.stringify(arg)],
+  const child = new Deno.Command('node', {
+    args: [at('test/deno/node_host/run.mjs'), at(scenario), exportName],
     cwd: ROOT,
+    stdin: 'piped',
     stdout: 'piped',
     stderr: 'piped',
-  }).output();
-  const text = new TextDecoder().decode(out.stdout);
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(JSON.stringify(arg)));
+  await writer.close();
+  const out = await child.output();
   if (!out.success) throw new Error(`node ${scenario} ${exportName} exited ${out.code}:\n${new TextDecoder().decode(out.stderr)}`);
-  return JSON.parse(text) as T;
+  return JSON.parse(new TextDecoder().decode(out.stdout)) as T;
 }
 
 /** What a result looks like once it went through JSON, as Node's did (undefined keys dropped). */

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import type { SimulationReport } from '../../bindings/deno/mod.ts';
 import { at, BROKEN_POLICY, DEFAULT_POLICY, ensurePolicies, workloadFiles } from './checkout.ts';
 import { asJson, underNode } from './node_host.ts';
+import { readPolicy } from './scenarios/policy_input.ts';
 import { simulateAll } from './scenarios/simulation.ts';
 
 await ensurePolicies();
@@ -13,7 +14,7 @@ const workloads = workloadFiles();
 const STALE_READ = at('test/deno/fixtures/workloads/stale-read.json');
 
 async function bothHosts(policy: string): Promise<{ deno: SimulationReport[]; node: SimulationReport[] }> {
-  const input = { policy, workloads };
+  const input = { policy: readPolicy(policy), workloads };
   const [deno, node] = await Promise.all([simulateAll(input), underNode<SimulationReport[]>('test/deno/scenarios/simulation.ts', 'simulateAll', input)]);
   return { deno, node };
 }

@@ -5,11 +5,14 @@ import assert from 'node:assert/strict';
 import { HOST } from '../../bindings/deno/mod.ts';
 import { BROKEN_POLICY, DEFAULT_POLICY, ensurePolicies, ROOT, workloadFiles } from './checkout.ts';
 import { underNode } from './node_host.ts';
+import { readPolicy } from './scenarios/policy_input.ts';
 import { recordTrace } from './scenarios/simulation.ts';
 
 await ensurePolicies();
 
 const workloads = workloadFiles();
+const DEFAULT = readPolicy(DEFAULT_POLICY);
+const BROKEN = readPolicy(BROKEN_POLICY);
 const kind = (line: string): string => (JSON.parse(line) as { t: string }).t;
 
 /** Equal line lists, or a failure naming the first line that differs (traces run to thousands of lines). */
@@ -22,13 +25,13 @@ function assertSameLines(actual: string[], expected: string[], what: string): vo
 /** Node's traces of every workload, from one Node process, awaited by the first test that needs them. */
 let nodeTraces: Promise<Record<string, string[]>> | null = null;
 function nodeTrace(workload: string): Promise<string[]> {
-  nodeTraces ??= underNode('test/deno/scenarios/simulation.ts', 'recordTraces', { policy: DEFAULT_POLICY, workloads, host: 'node' });
+  nodeTraces ??= underNode('test/deno/scenarios/simulation.ts', 'recordTraces', { policy: DEFAULT, workloads, host: 'node' });
   return nodeTraces.then((all) => all[workload] ?? assert.fail(`Node recorded no trace of ${workload}`));
 }
 
 for (const workload of workloads) {
   Deno.test(`trace of ${workload.slice(ROOT.length + 1)}: event and answer lines identical to Node's`, async () => {
-    const deno = await recordTrace({ policy: DEFAULT_POLICY, workload, host: HOST });
+    const deno = await recordTrace({ policy: DEFAULT, workload, host: HOST });
     const node = await nodeTrace(workload);
     const header = JSON.parse(deno[0]!) as { t: string; format: string; host: string };
     assert.equal(header.t, 'header');
@@ -51,9 +54,9 @@ for (const workload of workloads) {
 Deno.test('trace of the broken policy on the stale-read fixture: identical to Node\'s, and unlike the default\'s', async () => {
   const workload = workloads.find((w) => w.endsWith('/stale-read.json'))!;
   const [broken, node, fine] = await Promise.all([
-    recordTrace({ policy: BROKEN_POLICY, workload, host: HOST }),
-    underNode<string[]>('test/deno/scenarios/simulation.ts', 'recordTrace', { policy: BROKEN_POLICY, workload, host: HOST }),
-    recordTrace({ policy: DEFAULT_POLICY, workload, host: HOST }),
+    recordTrace({ policy: BROKEN, workload, host: HOST }),
+    underNode<string[]>('test/deno/scenarios/simulation.ts', 'recordTrace', { policy: BROKEN, workload, host: HOST }),
+    recordTrace({ policy: DEFAULT, workload, host: HOST }),
   ]);
   assertSameLines(broken, node, 'broken policy trace');
   const answers = (lines: string[]) => lines.filter((l) => kind(l) === 'answer');

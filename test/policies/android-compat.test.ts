@@ -2,13 +2,15 @@
 // preferredHeaps, AllocSystem(cpu_access) otherwise) under the hard constraints, buffers named
 // after their heap, and START/END around every CPU access.
 import { describe, it, expect } from 'vitest';
+import { join } from 'node:path';
 import { Engine } from '../../host/engine/engine.js';
 import type { ModelBackend } from '../../host/backend/model.js';
 import type { AllocateRequest } from '../../host/engine/buffer.js';
 import type { Platform } from '../../host/platform/types.js';
+import { loadPlatformFile } from '../../host/platform/parse.js';
 import { Referee } from '../../host/referee/coherency.js';
 import { policy } from '../support/modules.js';
-import { platform, SOC } from '../support/platforms.js';
+import { platform, SOC, EXAMPLES } from '../support/platforms.js';
 import {
   decide, kept, rejection, fitting, attached, byKey, namedCaseArb, itFollowsItsRules, itDecidesTheExamples,
   itRunsTheWorkloads, itLoads, runWorkload, type Rules,
@@ -137,8 +139,7 @@ describe('android-compat: Alloc(heap_name) when the devices name heaps', () => {
   });
 
   it('Pixel 6 Pro MFC: vframe-secure for DRM frames, system-uncached for clear ones (as its driver does)', async () => {
-    const { loadPlatformFile } = await import('../../host/platform/parse.js');
-    const p = loadPlatformFile('examples/platforms/pixel6pro.json');
+    const p = loadPlatformFile(join(EXAMPLES, 'platforms', 'pixel6pro.json'));
     const drm = await decide(NAME, p, { size: 12441600, devices: ['mfc', 'dpu'], cpu: 'none', protected: true });
     expect(kept(drm)).toEqual(['vframe-secure']);
     expect(rejection(drm, 'vstream-secure')).toMatchObject({ code: 'NOT_LISTED' });
@@ -227,7 +228,7 @@ describe('android-compat: properties, examples, workloads', () => {
     'pixel6pro-video-decode': 'system-uncached', 'pixel6pro-camera-preview': 'system-uncached',
     'pixel6pro-protected-playback': 'vframe-secure', 'pixel6pro-protected-cpu-read': null,
     'rpi4-camera-frame': null, 'rpi4-gpu-render-target': 'linux,cma', 'rock5b-video-decode': 'system-uncached',
-    'x86-laptop-webcam-frame': 'system', 'tv-soc-svp-secure-playback': null,
+    'x86-laptop-webcam-frame': 'system', 'tv-soc-svp-secure-playback': null, 'pixel6pro-gpu-upload': 'system',
   });
   itRunsTheWorkloads(NAME, true);
 
@@ -235,6 +236,12 @@ describe('android-compat: properties, examples, workloads', () => {
     const r = await runWorkload(NAME, 'protected-playback.json');
     expect(r.failures).toBe(0);
     expect(Object.keys(r.allocations)).toEqual(['vframe-secure']);
+  });
+
+  it('the Pi 4 camera pipeline cannot be served: its devices need CMA and name no heap (README, deviations)', async () => {
+    const r = await runWorkload(NAME, 'camera-isp-display.json');
+    expect(r.allocations).toEqual({});
+    expect(r.failures).toBe(8);
   });
 
   it('decode-compose-display on the ROCK 5B: every buffer placed, every CPU access bracketed', async () => {

@@ -19,7 +19,7 @@ import { loadWorkloadFile } from '../../host/simulate/workload.js';
 import { policy, ROOT } from '../support/modules.js';
 import { platform, examplePlatformFiles, EXAMPLES } from '../support/platforms.js';
 import { placementCaseArb } from '../support/arbitraries.js';
-import { violatedConstraint } from '../support/oracle.js';
+import { violatedConstraint } from '../../host/authoring/hard-constraints.js';
 import { heapwise } from '../support/cli.js';
 
 /** The heaps a policy keeps for a request on a fresh engine, best first ([] = FAIL). */

@@ -9,7 +9,7 @@ import { loadPlatformFile } from '../../host/platform/parse.js';
 import { loadRequestFile } from '../../host/input/request.js';
 import { policy, ROOT } from '../support/modules.js';
 import { examplePlatformFiles, EXAMPLES } from '../support/platforms.js';
-import { violatedConstraint } from '../support/oracle.js';
+import { violatedConstraint } from '../../host/authoring/hard-constraints.js';
 
 const IMPOSSIBLE = new Set([
   'rpi4-too-large-for-cma', 'a20-olinuxino-lime2-too-large', 'rock5b-hdmirx-4k-capture',

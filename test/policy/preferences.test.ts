@@ -36,7 +36,7 @@ describe('default policy: preferences and fallbacks', () => {
     const plat = { ...SOC, devices: [...SOC.devices, { name: 'disp', dmaMaskBits: 40, iommu: true, coherent: false, preferredHeaps: ['reserved'] }] };
     const d = await decide({ size: 1 << 20, devices: ['isp', 'disp'], cpu: 'read' }, plat);
     expect(d.heap).toBe('reserved');
-    expect(d.ranking[0]).toMatchObject({ code: 'PREFERRED', reason: 'preferred by a device' });
+    expect(d.ranking[0]).toMatchObject({ code: 'PREFERRED', reason: 'in the preferredHeaps of device disp' });
     expect(d.fallbacks).toEqual(['system', 'system-uncached']);
   });
 

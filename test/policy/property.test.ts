@@ -7,7 +7,7 @@ import { PolicyModule } from '../../host/module/policy-module.js';
 import { policy } from '../support/modules.js';
 import { platform } from '../support/platforms.js';
 import { placementCaseArb } from '../support/arbitraries.js';
-import { violatedConstraint } from '../support/oracle.js';
+import { violatedConstraint } from '../../host/authoring/hard-constraints.js';
 
 describe('default policy placement properties', () => {
   it('chosen and fallbacks satisfy every hard constraint; null only when nothing does', async () => {

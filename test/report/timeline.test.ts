@@ -1,7 +1,7 @@
 // The report's data without a browser: bounded series, totals equal to what simulate and diff
 // report, the x axis in step with the workload's event numbering, escaping, atomic writes.
-import { describe, it, expect, beforeAll } from 'vitest';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Buckets } from '../../host/report/buckets.js';
@@ -27,6 +27,7 @@ beforeAll(async () => {
   def = await policy('default');
   broken = await policy('broken');
 });
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('Buckets', () => {
   it('keeps at most maxPoints buckets, the maximum of gauges and the sum of counters', () => {

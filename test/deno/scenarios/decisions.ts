@@ -1,7 +1,8 @@
 // Every example request decided on its example platform the way `heapwise decide` does it:
 // the decisions the Deno and Node hosts must agree on, byte for byte once serialised.
 import { readdirSync } from 'node:fs';
-import { Engine, loadPlatformFile, loadPolicyFile, loadRequestFile, type Decision } from '../../../host/index.ts';
+import { Engine, loadPlatformFile, loadRequestFile, type Decision } from '../../../host/index.ts';
+import { compilePolicy, type PolicyInput } from './policy_input.ts';
 
 export interface ExamplePair {
   platform: string;
@@ -19,8 +20,8 @@ export function examplePairs(root = 'examples'): ExamplePair[] {
   });
 }
 
-export async function decideAll(input: { policy: string; pairs: ExamplePair[] }): Promise<Record<string, Decision>> {
-  const mod = await loadPolicyFile(input.policy);
+export async function decideAll(input: { policy: PolicyInput; pairs: ExamplePair[] }): Promise<Record<string, Decision>> {
+  const mod = await compilePolicy(input.policy);
   const out: Record<string, Decision> = {};
   for (const { platform, request } of input.pairs) {
     const p = loadPlatformFile(platform);

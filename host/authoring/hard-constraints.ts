@@ -1,9 +1,10 @@
-// An independent statement of the hard constraints (issue 2), written from the spec rather than
-// from the policy's code, to check decisions against.
-import type { Platform, HeapSpec } from '../../host/platform/types.js';
-import type { AllocateRequest } from '../../host/engine/buffer.js';
-import { roundedSize } from '../../host/engine/rounding.js';
+// The hard constraints stated independently of any policy's code (written from the spec in
+// TypeScript, not from the AssemblyScript SDK), to check any module's decisions against.
+import type { Platform, HeapSpec } from '../platform/types.js';
+import type { AllocateRequest } from '../engine/buffer.js';
+import { roundedSize } from '../engine/rounding.js';
 
+/** The first hard constraint `heap` breaks for `req`, or null when it satisfies all of them. */
 export function violatedConstraint(p: Platform, req: AllocateRequest, heap: HeapSpec): string | null {
   const prot = !!req.protected;
   if (prot && heap.kind !== 'protected') return 'not protected';

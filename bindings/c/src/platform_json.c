@@ -1,0 +1,245 @@
+/* Platform JSON (schemas/platform.schema.json) to a validated platform, with messages naming
+ * the file and the JSON pointer of the field at fault, as the Node host's InputError does. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "platform.h"
+
+#define MAX_SAFE 9007199254740991LL
+
+typedef struct ctx {
+  const char *file;
+  hw_error_t **error;
+} ctx;
+
+static hw_status_t bad(ctx *c, const char *path, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static hw_status_t bad(ctx *c, const char *path, const char *fmt, ...) {
+  char detail[512];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(detail, sizeof detail, fmt, ap);
+  va_end(ap);
+  if (path && *path) return hw_fail(c->error, HW_ERR_INPUT, "%s at %s: %s", c->file, path, detail);
+  return hw_fail(c->error, HW_ERR_INPUT, "%s: %s", c->file, detail);
+}
+
+static int only_keys(ctx *c, json_t *o, const char *path, const char *const *keys, hw_status_t *st) {
+  const char *k;
+  json_t *v;
+  json_object_foreach(o, k, v) {
+    int known = 0;
+    for (const char *const *x = keys; *x; x++) if (!strcmp(*x, k)) known = 1;
+    if (!known) {
+      *st = bad(c, path, "unknown property \"%s\"", k);
+      return 0;
+    }
+  }
+  return 1;
+}
+
+/* Reads an optional boolean: HW_DEFAULT when absent. */
+static int opt_bool(ctx *c, json_t *o, const char *key, const char *path, int *out, hw_status_t *st) {
+  json_t *v = json_object_get(o, key);
+  *out = HW_DEFAULT;
+  if (!v) return 1;
+  if (!json_is_boolean(v)) {
+    *st = bad(c, path, "\"%s\" must be a boolean", key);
+    return 0;
+  }
+  *out = json_is_true(v);
+  return 1;
+}
+
+static int opt_int(ctx *c, json_t *o, const char *key, const char *path, long long lo, long long hi, long long *out, hw_status_t *st) {
+  json_t *v = json_object_get(o, key);
+  if (!v) return 1;
+  if (!json_is_integer(v)) {
+    *st = bad(c, path, "\"%s\" must be an integer", key);
+    return 0;
+  }
+  long long n = json_integer_value(v);
+  if (n < lo || n > hi) {
+    *st = bad(c, path, "\"%s\" must be %lld to %lld, got %lld", key, lo, hi, n);
+    return 0;
+  }
+  *out = n;
+  return 1;
+}
+
+static int is_pow2(long long v) { return v > 0 && !(v & (v - 1)); }
+
+static hw_status_t parse_heap(ctx *c, hw_platform_t *p, json_t *h, size_t i) {
+  char at[64];
+  snprintf(at, sizeof at, "/heaps/%zu", i);
+  static const char *const keys[] = {"name", "kind", "contiguous", "cached", "cpuAccess", "maxAddressBits", "size", "granule", NULL};
+  hw_status_t st = HW_OK;
+  if (!json_is_object(h)) return bad(c, at, "a heap must be an object");
+  if (!only_keys(c, h, at, keys, &st)) return st;
+  json_t *name = json_object_get(h, "name");
+  if (!json_is_string(name) || !*json_string_value(name)) return bad(c, at, "\"name\" must be a non-empty string");
+  hw_heap_spec_t spec = {.name = json_string_value(name)};
+  json_t *kind = json_object_get(h, "kind");
+  char path[96];
+  if (kind) {
+    snprintf(path, sizeof path, "%s/kind", at);
+    if (!json_is_string(kind) || !(spec.kind = hw_heap_kind_from_name(json_string_value(kind)))) {
+      return bad(c, path, "kind must be one of system, system-uncached, cma, carveout, protected, udmabuf");
+    }
+  } else if (!hw_heap_kind_infer(spec.name)) {
+    snprintf(path, sizeof path, "%s/name", at);
+    return bad(c, path, "cannot infer the kind of heap \"%s\" from its name; add \"kind\" (system, system-uncached, cma, carveout, protected or udmabuf)", spec.name);
+  }
+  if (hw_platform_heap_index(p, spec.name) >= 0) {
+    snprintf(path, sizeof path, "%s/name", at);
+    return bad(c, path, "duplicate heap name \"%s\"", spec.name);
+  }
+  if (!opt_bool(c, h, "contiguous", at, &spec.contiguous, &st) || !opt_bool(c, h, "cached", at, &spec.cached, &st) ||
+      !opt_bool(c, h, "cpuAccess", at, &spec.cpu_access, &st))
+    return st;
+  long long bits = 64, size = 0, granule = 1;
+  if (!opt_int(c, h, "maxAddressBits", at, 1, 64, &bits, &st) || !opt_int(c, h, "size", at, 1, MAX_SAFE, &size, &st) ||
+      !opt_int(c, h, "granule", at, 1, 1LL << 40, &granule, &st))
+    return st;
+  if (!is_pow2(granule)) {
+    snprintf(path, sizeof path, "%s/granule", at);
+    return bad(c, path, "granule must be a power of two, got %lld", granule);
+  }
+  spec.max_address_bits = (uint32_t)bits;
+  spec.size = (uint64_t)size;
+  spec.granule = (uint64_t)granule;
+  hw_error_t *e = NULL;
+  if (hw_platform_add_heap(p, &spec, &e) != HW_OK) {
+    st = bad(c, at, "%s", hw_error_message(e));
+    hw_error_delete(e);
+    return st;
+  }
+  return HW_OK;
+}
+
+static hw_status_t parse_device(ctx *c, hw_platform_t *p, json_t *d, size_t i) {
+  char at[64], path[128];
+  snprintf(at, sizeof at, "/devices/%zu", i);
+  static const char *const keys[] = {"name", "description", "dmaMaskBits", "iommu", "coherent", "contiguous", "alignment", "protected", "preferredHeaps", NULL};
+  hw_status_t st = HW_OK;
+  if (!json_is_object(d)) return bad(c, at, "a device must be an object");
+  if (!only_keys(c, d, at, keys, &st)) return st;
+  json_t *name = json_object_get(d, "name");
+  if (!json_is_string(name) || !*json_string_value(name)) return bad(c, at, "\"name\" must be a non-empty string");
+  hw_device_spec_t spec = {.name = json_string_value(name)};
+  if (hw_platform_device_index(p, spec.name) >= 0) {
+    snprintf(path, sizeof path, "%s/name", at);
+    return bad(c, path, "duplicate device name \"%s\"", spec.name);
+  }
+  json_t *desc = json_object_get(d, "description");
+  if (desc && !json_is_string(desc)) return bad(c, at, "\"description\" must be a string");
+  long long bits = 0, alignment = 1;
+  if (!json_object_get(d, "dmaMaskBits")) return bad(c, at, "missing required property \"dmaMaskBits\"");
+  if (!opt_int(c, d, "dmaMaskBits", at, 1, 64, &bits, &st) || !opt_int(c, d, "alignment", at, 1, 1LL << 40, &alignment, &st)) return st;
+  if (!is_pow2(alignment)) {
+    snprintf(path, sizeof path, "%s/alignment", at);
+    return bad(c, path, "alignment must be a power of two, got %lld", alignment);
+  }
+  int iommu, coherent, contiguous, prot;
+  if (!opt_bool(c, d, "iommu", at, &iommu, &st) || !opt_bool(c, d, "coherent", at, &coherent, &st) ||
+      !opt_bool(c, d, "contiguous", at, &contiguous, &st) || !opt_bool(c, d, "protected", at, &prot, &st))
+    return st;
+  if (iommu == HW_DEFAULT) return bad(c, at, "missing required property \"iommu\"");
+  if (coherent == HW_DEFAULT) return bad(c, at, "missing required property \"coherent\"");
+  spec.dma_mask_bits = (uint32_t)bits;
+  spec.iommu = iommu;
+  spec.coherent = coherent;
+  spec.contiguous = contiguous;
+  spec.alignment = (uint64_t)alignment;
+  spec.protected_access = prot == 1;
+  const char *names[HW_MAX_HEAPS];
+  json_t *pref = json_object_get(d, "preferredHeaps");
+  if (pref) {
+    snprintf(path, sizeof path, "%s/preferredHeaps", at);
+    if (!json_is_array(pref)) return bad(c, path, "must be an array of heap names");
+    if (json_array_size(pref) > HW_MAX_HEAPS) return bad(c, path, "at most %u entries", HW_MAX_HEAPS);
+    for (size_t k = 0; k < json_array_size(pref); k++) {
+      json_t *v = json_array_get(pref, k);
+      snprintf(path, sizeof path, "%s/preferredHeaps/%zu", at, k);
+      if (!json_is_string(v) || !*json_string_value(v)) return bad(c, path, "must be a non-empty string");
+      names[k] = json_string_value(v);
+      for (size_t j = 0; j < k; j++) if (!strcmp(names[j], names[k])) return bad(c, path, "duplicate entry \"%s\"", names[k]);
+      if (hw_platform_heap_index(p, names[k]) < 0) {
+        char list[1024] = "";
+        for (size_t h = 0; h < p->heap_count; h++) {
+          if (h) strncat(list, ", ", sizeof list - strlen(list) - 1);
+          strncat(list, p->heaps[h].name, sizeof list - strlen(list) - 1);
+        }
+        return bad(c, path, "unknown heap \"%s\" (platform heaps: %s)", names[k], list);
+      }
+    }
+    spec.preferred_heaps = names;
+    spec.preferred_count = json_array_size(pref);
+  }
+  hw_error_t *e = NULL;
+  if (hw_platform_add_device(p, &spec, &e) != HW_OK) {
+    st = bad(c, at, "%s", hw_error_message(e));
+    hw_error_delete(e);
+    return st;
+  }
+  return HW_OK;
+}
+
+static hw_status_t parse_root(ctx *c, json_t *root, hw_platform_t **out) {
+  static const char *const keys[] = {"name", "description", "sources", "heaps", "devices", NULL};
+  hw_status_t st = HW_OK;
+  if (!json_is_object(root)) return bad(c, "", "a platform must be a JSON object");
+  if (!only_keys(c, root, "", keys, &st)) return st;
+  json_t *name = json_object_get(root, "name"), *heaps = json_object_get(root, "heaps"), *devices = json_object_get(root, "devices");
+  if (!json_is_string(name) || !*json_string_value(name)) return bad(c, "/name", "must be a non-empty string");
+  if (!json_is_array(heaps)) return bad(c, "/heaps", "must be an array of heaps");
+  if (json_array_size(heaps) < 1) return bad(c, "/heaps", "must list at least one heap");
+  if (json_array_size(heaps) > HW_MAX_HEAPS) return bad(c, "/heaps", "at most %u heaps", HW_MAX_HEAPS);
+  if (!json_is_array(devices)) return bad(c, "/devices", "must be an array of devices");
+  if (json_array_size(devices) > HW_MAX_DEVICES) return bad(c, "/devices", "at most %u devices", HW_MAX_DEVICES);
+  json_t *desc = json_object_get(root, "description"), *sources = json_object_get(root, "sources");
+  if (desc && !json_is_string(desc)) return bad(c, "/description", "must be a string");
+  if (sources && !json_is_array(sources)) return bad(c, "/sources", "must be an array of strings");
+  hw_platform_t *p = NULL;
+  if ((st = hw_platform_new(json_string_value(name), &p, c->error)) != HW_OK) return st;
+  for (size_t i = 0; i < json_array_size(heaps) && st == HW_OK; i++) st = parse_heap(c, p, json_array_get(heaps, i), i);
+  for (size_t i = 0; i < json_array_size(devices) && st == HW_OK; i++) st = parse_device(c, p, json_array_get(devices, i), i);
+  if (st != HW_OK) {
+    hw_platform_delete(p);
+    return st;
+  }
+  p->source = json_incref(root);
+  *out = p;
+  return HW_OK;
+}
+
+hw_status_t hw_platform_from_json(json_t *root, const char *label, hw_platform_t **out, hw_error_t **error) {
+  ctx c = {label ? label : "<platform>", error};
+  return parse_root(&c, root, out);
+}
+
+hw_status_t hw_platform_load_json(const char *text, const char *label, hw_platform_t **out, hw_error_t **error) {
+  if (!text || !out) return hw_fail(error, HW_ERR_ARGUMENT, "hw_platform_load_json: NULL argument");
+  json_error_t je;
+  json_t *root = json_loads(text, JSON_REJECT_DUPLICATES, &je);
+  const char *file = label ? label : "<platform>";
+  if (!root) return hw_fail(error, HW_ERR_INPUT, "%s: not valid JSON (line %d, column %d: %s)", file, je.line, je.column, je.text);
+  hw_status_t st = hw_platform_from_json(root, file, out, error);
+  json_decref(root);
+  return st;
+}
+
+hw_status_t hw_platform_load_file(const char *path, hw_platform_t **out, hw_error_t **error) {
+  if (!path || !out) return hw_fail(error, HW_ERR_ARGUMENT, "hw_platform_load_file: NULL argument");
+  json_error_t je;
+  json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+  if (!root) {
+    if (je.line <= 0) return hw_fail(error, HW_ERR_INPUT, "%s: cannot read platform file: %s", path, je.text);
+    return hw_fail(error, HW_ERR_INPUT, "%s: not valid JSON (line %d, column %d: %s)", path, je.line, je.column, je.text);
+  }
+  hw_status_t st = hw_platform_from_json(root, path, out, error);
+  json_decref(root);
+  return st;
+}

@@ -1,0 +1,12 @@
+// heapwise for Deno: the host library itself (host/index.ts runs unchanged under Deno 2), the
+// trace recorder, and what only Deno has: the kernel backend over libheapwise.so through FFI.
+// Run with --sloppy-imports: the host's sources import each other as './x.js' (Node's rule).
+export * from '../../host/index.ts';
+export { TraceRecorder, type LineSink } from '../../host/trace/recorder.ts';
+export { KernelBackend, CPU_READ, CPU_WRITE, type KernelBackendOptions } from './kernel_backend.ts';
+export {
+  openKernelShim, defaultLibraryPath, KernelLibraryError, LIBRARY_BUILD_COMMAND, LIBRARY_RELATIVE_PATH, type KernelShim,
+} from './kernel_shim.ts';
+
+/** The host name a trace header carries for this host (docs/trace.md). */
+export const HOST = 'deno';

@@ -1,0 +1,19 @@
+// heapwise test-policy: a pass/fail table for any module.
+import Table from 'cli-table3';
+import { EXIT } from '../errors.js';
+import { loadPolicyFile } from '../module/load-file.js';
+import { testPolicy } from '../authoring/test-policy.js';
+
+export async function testPolicyCommand(file: string, opts: { json?: boolean; log?: boolean }): Promise<number> {
+  const mod = await loadPolicyFile(file, { logCapability: !!opts.log });
+  const results = testPolicy(mod);
+  const failed = results.filter((r) => !r.ok).length;
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify({ module: mod.label, sha256: mod.sha256, results, passed: results.length - failed, failed }, null, 2)}\n`);
+  } else {
+    const t = new Table({ head: ['check', 'subject', 'result', 'detail'], chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' }, style: { head: [], border: [] }, wordWrap: true, colWidths: [18, 34, 8, 70] });
+    for (const r of results) t.push([r.check, r.subject, r.ok ? 'pass' : 'FAIL', r.detail]);
+    process.stdout.write(`${t.toString()}\n${mod.label}: ${results.length - failed} passed, ${failed} failed\n`);
+  }
+  return failed ? EXIT.VIOLATIONS : EXIT.OK;
+}
