@@ -1,0 +1,48 @@
+// The package as people get it: npm pack, install the tarball into an empty directory, run the
+// CLI with npx and import the library from Deno.
+import { describe, it, expect } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT } from '../support/modules.js';
+
+const run = (cmd: string, args: string[], cwd: string, timeout = 600_000) => {
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', timeout, env: { ...process.env, npm_config_yes: 'true' } });
+  return { code: r.status, out: `${r.stdout}\n${r.stderr}`, stdout: r.stdout };
+};
+
+describe('npm package', () => {
+  it('packs, installs into an empty directory, and runs npx heapwise decide and a Deno import', () => {
+    const dest = mkdtempSync(join(tmpdir(), 'hw-pack-'));
+    let r = run('npm', ['pack', '--pack-destination', dest], ROOT);
+    expect(r.code, r.out).toBe(0);
+    const tgz = readdirSync(dest).find((f) => f.endsWith('.tgz'))!;
+    expect(tgz).toMatch(/^heapwise-\d+\.\d+\.\d+\.tgz$/);
+    const app = mkdtempSync(join(tmpdir(), 'hw-app-'));
+    writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'hw-app', version: '1.0.0', private: true, type: 'module' }));
+    r = run('npm', ['install', '--no-audit', '--no-fund', join(dest, tgz)], app);
+    expect(r.code, r.out).toBe(0);
+    const pkg = join(app, 'node_modules/heapwise');
+    for (const f of ['dist/index.js', 'dist/index.cjs', 'dist/types/index.d.ts', 'policies/default/build/default.wasm', 'bindings/c/include/heapwise.h', 'bindings/c/Makefile', 'bindings/node/binding.gyp']) {
+      expect(existsSync(join(pkg, f)), f).toBe(true);
+    }
+    // The addon was built from source on install.
+    expect(existsSync(join(pkg, 'bindings/node/build/Release/heapwise.node'))).toBe(true);
+    r = run('npx', ['heapwise', 'decide', '--platform', 'node_modules/heapwise/examples/platforms/rpi4.json', '--request', 'node_modules/heapwise/examples/requests/rpi4-camera-frame.json'], app);
+    expect(r.code, r.out).toBe(0);
+    expect(JSON.parse(r.stdout).heap).toBe('linux,cma');
+    r = run(process.execPath, ['-e', "const h = require('heapwise'); console.log(typeof h.Engine.create)"], app);
+    expect(r.stdout.trim(), r.out).toBe('function');
+    writeFileSync(join(app, 'main.ts'), `import { Engine, loadPolicyFile, loadPlatformFile } from 'heapwise';
+const p = loadPlatformFile('node_modules/heapwise/examples/platforms/rpi5.json');
+const e = Engine.create(await loadPolicyFile('default'), p);
+const b = e.allocate({ size: 1 << 20, devices: [p.devices[0]!.name], cpu: 'read' });
+console.log(JSON.stringify({ heap: b.heap, host: typeof Deno }));
+e.dispose();
+`);
+    r = run(join(ROOT, 'node_modules/.bin/deno'), ['run', '--allow-read', '--allow-env', 'main.ts'], app);
+    expect(r.code, r.out).toBe(0);
+    expect(JSON.parse(r.stdout.trim().split('\n').at(-1)!)).toMatchObject({ host: 'object' });
+  }, 900_000);
+});
