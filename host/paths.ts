@@ -23,7 +23,7 @@ export function packageRoot(): string {
 }
 
 /** Built-in policy modules shipped with the package. */
-export const BUILTIN_POLICIES = ['default', 'naive'] as const;
+export const BUILTIN_POLICIES = ['default', 'naive', 'android-compat', 'libcamera-compat', 'vendor-secure-video'] as const;
 
 /** Path of a built-in policy's .wasm (policies/<name>/build/<name>.wasm). */
 export function builtinPolicyPath(name: string): string {

@@ -8,6 +8,7 @@ import { demo } from './demo.js';
 import { replay } from './replay.js';
 import { diff } from './diff.js';
 import { explain } from './explain.js';
+import { probe } from './probe.js';
 import { testPolicyCommand } from './test-policy.js';
 import { scaffoldPolicy } from '../authoring/scaffold.js';
 import { buildPolicy } from '../authoring/build.js';
@@ -24,7 +25,7 @@ export function program(): Command {
     .description('place one request on a platform and print the decision as JSON')
     .requiredOption('--platform <file>', 'platform JSON')
     .requiredOption('--request <file>', 'request JSON')
-    .option('--policy <wasm>', 'policy module (path, or a built-in: default, naive)')
+    .option('--policy <wasm>', 'policy module (path, or a built-in name: default, naive, android-compat, ...)')
     .option('--table', 'print a table instead of JSON')
     .option('--log', 'grant a debug build its log sink and print its lines on stderr')
     .action(runCommand(decide));
@@ -39,7 +40,7 @@ export function program(): Command {
     .description('run a workload through a policy with the coherency referee; exit 4 on violations')
     .requiredOption('--workload <file>', 'workload JSON')
     .option('--platform <file>', 'platform JSON (overrides the workload\'s)')
-    .option('--policy <wasm>', 'policy module (path, or a built-in: default, naive)')
+    .option('--policy <wasm>', 'policy module (path, or a built-in name: default, naive, android-compat, ...)')
     .addOption(new Option('--backend <name>', 'where operations execute').choices(['model', 'kernel']).default('model'))
     .option('--record <trace>', 'record the session as a trace (docs/trace.md)')
     .option('--log', 'grant a debug build its log sink and print its lines on stderr')
@@ -106,6 +107,12 @@ export function program(): Command {
       await compilePolicy(resolvePolicyPath(wasm), o.output);
       process.stdout.write(`compiled ${o.output}\n`);
     }));
+
+  p.command('probe')
+    .description('list /dev/dma_heap/* and /dev/udmabuf with their kinds, access and CMA counters')
+    .option('--json', 'JSON output')
+    .option('--write <platform.json>', 'write a platform file with the heaps found, to complete with devices')
+    .action(runCommand(probe));
 
   p.command('demo', { isDefault: false })
     .description('place the example requests of a bundled board and simulate a bundled workload (npm start)')
