@@ -1,7 +1,7 @@
 // The engine: owns the buffer table, hands the policy module the platform and every event,
 // validates what it asks for, and executes it on a backend (model or kernel).
 import {
-  EventKind, OpKind, BufferFlag, NONE, ReasonName,
+  EventKind, OpKind, BufferFlag, NONE, ReasonName, type Event,
 } from '../abi/generated.js';
 import { type Backend, type BackendHeap, type Errno } from '../backend/backend.js';
 import { ModelBackend } from '../backend/model.js';
@@ -48,22 +48,11 @@ export interface SwapRecord {
   label: string;
 }
 
-/** What the module was handed: everything needed to replay it. */
-export interface EventRecord {
+/** What the module was handed: everything needed to replay it (the ABI Event, decoded). */
+export interface EventRecord extends Omit<Event, 'nameLen' | 'reserved0' | 'state'> {
   index: number;
   /** Index of the application call that caused it. */
   call: number;
-  kind: number;
-  buf: number;
-  device: number;
-  access: number;
-  size: bigint;
-  devices: bigint;
-  failedHeaps: bigint;
-  heap: number;
-  cpu: number;
-  flags: number;
-  lastErrno: number;
   name: Uint8Array;
   /** Bytes allocated per heap (PLACE events only). */
   usage: bigint[] | null;

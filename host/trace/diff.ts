@@ -39,7 +39,23 @@ export interface DiffReport {
   differing: number;
 }
 
-type Call = Extract<TraceLine, { t: 'call' }>;
+export type TraceCall = Extract<TraceLine, { t: 'call' }>;
+type Call = TraceCall;
+
+/** What a caller may hook into each side of a diff (the HTML report draws its timelines so). */
+export interface DiffSideHook {
+  /** Before each trace call runs on this side; `buffer` is the side's buffer for it, if any. */
+  beforeCall?(c: TraceCall, buffer: Buffer | undefined): void;
+  /** After each call (also when the call failed). */
+  afterCall?(c: TraceCall): void;
+}
+
+export interface DiffOptions {
+  /** How many differing calls to list (default 20). */
+  first?: number;
+  /** Called once per side with its engine (0 = A, 1 = B) before any call runs. */
+  side?: (engine: Engine, which: 0 | 1) => DiffSideHook;
+}
 
 /** One policy running the trace's calls. */
 class Side {
@@ -51,9 +67,12 @@ class Side {
   private current: string[] = [];
   private counted = new Set<number>();
 
+  hook: DiffSideHook = {};
+
   constructor(mod: PolicyModule, platform: ReturnType<typeof parsePlatform>) {
     this.engine = Engine.create(mod, platform, { backend: new ModelBackend() });
-    this.referee = new Referee(platform);
+    // Violations are located by trace call, the numbering of the differing calls.
+    this.referee = new Referee(platform, { locate: (ev, buf) => ({ event: ev.call, buf: buf.id }) });
     this.engine.observe(this.referee);
     this.stats = { policy: this.engine.policy, allocations: {}, bytes: {}, fallbacksUsed: 0, failures: 0, syncs: { issued: 0, naive: 0 }, violations: 0, firstViolations: [] };
     this.engine.observe({
@@ -81,6 +100,7 @@ class Side {
   run(c: Call): string {
     this.current = [];
     const buf = this.buffers.get(c.buf);
+    this.hook.beforeCall?.(c, buf);
     try {
       if (c.op === 'alloc') {
         const b = this.engine.allocate({
@@ -113,6 +133,8 @@ class Side {
     } catch (e) {
       if (!(e instanceof HeapwiseError) || e instanceof InputError) throw e;
       this.current.push(`error: ${e.message}`);
+    } finally {
+      this.hook.afterCall?.(c);
     }
     return this.current.join(' ') || 'no syncs';
   }
@@ -126,13 +148,17 @@ class Side {
   }
 }
 
-export async function diff(file: string, a: PolicyModule, b: PolicyModule, opts: { first?: number } = {}): Promise<DiffReport> {
+export async function diff(file: string, a: PolicyModule, b: PolicyModule, opts: DiffOptions = {}): Promise<DiffReport> {
   const first = opts.first ?? 20;
   const it = readTrace(file);
   const header = (await it.next()).value as TraceHeader;
   const platform = parsePlatform(header.platform, file, 'line 1 /platform');
   const sa = new Side(a, platform);
   const sb = new Side(b, platform);
+  if (opts.side) {
+    sa.hook = opts.side(sa.engine, 0);
+    sb.hook = opts.side(sb.engine, 1);
+  }
   const differences: CallDifference[] = [];
   let differing = 0;
   let calls = 0;

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Buckets } from '../../host/report/buckets.js';
 import { escapeHtml, jsonForScript } from '../../host/report/escape.js';
-import { diffWithReport, diffTimelines, simulateWithReport, simulateWithTimeline, writeReportFile } from '../../host/report/index.js';
+import { diffWithReport, diffWithTimelines, simulateWithReport, simulateWithTimeline, writeReportFile } from '../../host/report/index.js';
 import { simulate } from '../../host/simulate/run.js';
 import { parseWorkload, unroll } from '../../host/simulate/workload.js';
 import { diff } from '../../host/trace/diff.js';
@@ -121,8 +121,9 @@ describe('simulate timeline', () => {
 describe('diff timelines', () => {
   it('count what diff() counts, per side', async () => {
     const trace = recordTrace(bundled('camera-isp-display'), def, join(tmp, 'cam.jsonl'));
-    const report = await diff(trace, def, broken);
-    const [a, b] = await diffTimelines(trace, def, broken);
+    const { report, timelines: [a, b] } = await diffWithTimelines(trace, def, broken);
+    const plain = await diff(trace, def, broken);
+    expect(report).toEqual(plain);
     for (const [side, t] of [[report.sides[0], a], [report.sides[1], b]] as const) {
       expect(t.totals.syncs).toBe(side.syncs.issued);
       expect(t.totals.naive).toBe(side.syncs.naive);

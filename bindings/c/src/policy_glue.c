@@ -1,14 +1,18 @@
 /*
- * Glue compiled into every policy image: wraps the wasm2c module "policy" (policy.h) into the
- * hw_policy_image contract. Every call into the module runs under wasm_rt_impl_try() and the
- * image's lock, because wasm2c's runtime (wabt 1.0.32) keeps its jump target in a global.
+ * Glue compiled into every policy image: wraps the wasm2c module "policy" (policy.h, generated
+ * from the fuel-instrumented module) into the hw_policy_image contract. Every call into the
+ * module sets its fuel counter first and runs under wasm_rt_impl_try() and the image's lock,
+ * because wasm2c's runtime (wabt 1.0.32) keeps its jump target and call depth in globals.
  *
- * Built with -DHW_IMAGE_SHA256='"<hex>"' -DHW_IMAGE_WASM='"<path of the .wasm>"' (embedded with
- * .incbin) and, for the built-in, -DHW_IMAGE_ENTRY_NAME=<symbol>.
+ * image_shape.h (written by host/compile/image-sources.ts from wasm2c's header) says how
+ * Z_policy_instantiate takes the imported modules, whether the module has hw_start and
+ * _initialize, its sha256 and the path of the .wasm to embed. The built-in is built with
+ * -DHW_IMAGE_ENTRY_NAME=<symbol>.
  */
 #include <pthread.h>
 #include <stdlib.h>
 
+#include "image_shape.h"
 #include "policy.h"
 #include "policy_image.h"
 #include "wasm-rt-impl.h"
@@ -20,14 +24,12 @@
 #ifndef HW_IMAGE_ENTRY_VISIBILITY
 #define HW_IMAGE_ENTRY_VISIBILITY "default"
 #endif
-#ifndef HW_IMAGE_SHA256
-#error "HW_IMAGE_SHA256 must name the sha256 of the .wasm"
-#endif
-#ifndef HW_IMAGE_WASM
-#error "HW_IMAGE_WASM must name the .wasm file to embed"
+#if !defined(HW_IMAGE_SHA256) || !defined(HW_IMAGE_WASM) || !defined(HW_IMAGE_FUEL_INSTRUMENTATION)
+#error "image_shape.h must come from host/compile/image-sources.ts"
 #endif
 
-/* The .wasm itself, embedded so the loader runs the same section checks as the Node host. */
+/* The .wasm itself, embedded so the loader runs the same section checks as the Node host and
+ * hashes the very bytes a manifest pins. */
 __asm__(".section .rodata\n"
         ".balign 16\n"
         "hw_image_wasm_start:\n"
@@ -38,39 +40,65 @@ __asm__(".section .rodata\n"
 extern const unsigned char hw_image_wasm_start[] __attribute__((visibility("hidden")));
 extern const unsigned char hw_image_wasm_end[] __attribute__((visibility("hidden")));
 
-/* The env "instance" wasm2c passes to imports: where env.abort leaves its arguments. */
+/* The "instances" wasm2c passes to imports: each finds its guest. */
 struct Z_env_instance_t {
-  hw_guest_abort abort;
+  hw_guest *g;
+};
+struct Z_wasi_snapshot_preview1_instance_t {
+  hw_guest *g;
 };
 
 struct hw_guest {
   struct Z_env_instance_t env;
+  struct Z_wasi_snapshot_preview1_instance_t wasi;
   Z_policy_instance_t instance;
+  hw_guest_abort abort;
+  uint32_t exit_code;
+  hw_guest_host host;
   int instantiated;
 };
 
 static pthread_mutex_t image_lock = PTHREAD_MUTEX_INITIALIZER;
 static int module_ready;
 
-/* env.abort: record the arguments, then unwind like a trap. */
+/* Unwinds like a trap. wasm_rt_trap also restores the runtime's call depth counter, which a
+ * bare longjmp would leave raised for every later call into this image. */
+static void unwind(int code) { wasm_rt_trap((wasm_rt_trap_t)code); }
+
+/* env.abort: record the arguments, then unwind. */
 void Z_envZ_abort(struct Z_env_instance_t *env, u32 message, u32 file, u32 line, u32 column) {
-  env->abort.message = message;
-  env->abort.file = file;
-  env->abort.line = line;
-  env->abort.column = column;
-  WASM_RT_LONGJMP(wasm_rt_jmp_buf, HW_CALL_ABORT);
+  env->g->abort = (hw_guest_abort){message, file, line, column};
+  unwind(HW_CALL_ABORT);
+}
+
+/* wasi fd_write: the host's log sink (only reachable when the loader granted the capability). */
+u32 Z_wasi_snapshot_preview1Z_fd_write(struct Z_wasi_snapshot_preview1_instance_t *w, u32 fd, u32 iovs, u32 count, u32 nwritten) {
+  hw_guest *g = w->g;
+  if (!g->host.fd_write) return 8; /* EBADF */
+  int32_t r = g->host.fd_write(g->host.ctx, fd, iovs, count, nwritten);
+  if (r < 0) unwind(WASM_RT_TRAP_OOB);
+  return (u32)r;
+}
+
+/* wasi proc_exit: a policy has no process to end; it traps (host/module/instance.ts). */
+void Z_wasi_snapshot_preview1Z_proc_exit(struct Z_wasi_snapshot_preview1_instance_t *w, u32 code) {
+  w->g->exit_code = code;
+  unwind(HW_CALL_EXIT);
 }
 
 static int guarded_instantiate(hw_guest *g) {
   int code = wasm_rt_impl_try();
   if (code != 0) return code;
-  Z_policy_instantiate(&g->instance, &g->env);
+  Z_policy_instantiate(&g->instance HW_IMAGE_IMPORT_ARGS(&g->env, &g->wasi));
   return HW_CALL_OK;
 }
 
-static int image_instantiate(hw_guest **out) {
+static int image_instantiate(hw_guest **out, const hw_guest_host *host) {
   hw_guest *g = calloc(1, sizeof *g);
   if (!g) return HW_CALL_NO_MEMORY;
+  g->env.g = g;
+  g->wasi.g = g;
+  if (host) g->host = *host;
   pthread_mutex_lock(&image_lock);
   if (!module_ready) {
     wasm_rt_init();
@@ -94,11 +122,13 @@ static void image_destroy(hw_guest *g) {
   free(g);
 }
 
-/* One export call under the trap guard. Separate function so the setjmp frame is small. */
-static int guarded_call(hw_guest *g, enum hw_image_export which, uint32_t arg, uint32_t *result) {
+/* One export call under the trap guard, with the budget set first. Separate function so the
+ * setjmp frame is small. */
+static int guarded_call(hw_guest *g, enum hw_image_export which, uint32_t arg, uint32_t fuel, uint32_t *result) {
   Z_policy_instance_t *in = &g->instance;
   int code = wasm_rt_impl_try();
   if (code != 0) return code;
+  Z_policyZ_hw_fuel_set(in, fuel);
   switch (which) {
     case HW_X_ABI_VERSION: *result = Z_policyZ_hw_abi_version(in); break;
     case HW_X_POLICY_NAME: *result = Z_policyZ_hw_policy_name(in); break;
@@ -107,15 +137,45 @@ static int guarded_call(hw_guest *g, enum hw_image_export which, uint32_t arg, u
     case HW_X_OUTPUT: *result = Z_policyZ_hw_output(in); break;
     case HW_X_INIT: *result = Z_policyZ_hw_init(in, arg); break;
     case HW_X_EVENT: *result = Z_policyZ_hw_event(in, arg); break;
+    case HW_X_START:
+#if HW_IMAGE_HAS_START
+      Z_policyZ_hw_start(in);
+      *result = 0;
+      break;
+#else
+      return HW_CALL_ABSENT;
+#endif
+    case HW_X_INITIALIZE:
+#if HW_IMAGE_HAS_INITIALIZE
+      Z_policyZ__initialize(in);
+      *result = 0;
+      break;
+#else
+      return HW_CALL_ABSENT;
+#endif
   }
   return HW_CALL_OK;
 }
 
-static int image_call(hw_guest *g, enum hw_image_export which, uint32_t arg, uint32_t *result) {
+static int image_call(hw_guest *g, enum hw_image_export which, uint32_t arg, uint32_t fuel, uint32_t *result) {
   pthread_mutex_lock(&image_lock);
-  int code = guarded_call(g, which, arg, result);
+  int code = guarded_call(g, which, arg, fuel, result);
   pthread_mutex_unlock(&image_lock);
   return code;
+}
+
+/* hw_fuel_left reads one global, but like every wasm2c function it counts call depth in the
+ * runtime's global counter: under the lock and the guard like any call. */
+static int32_t guarded_fuel_left(hw_guest *g) {
+  if (wasm_rt_impl_try() != 0) return 0;
+  return (int32_t)Z_policyZ_hw_fuel_left(&g->instance);
+}
+
+static int32_t image_fuel_left(hw_guest *g) {
+  pthread_mutex_lock(&image_lock);
+  int32_t left = guarded_fuel_left(g);
+  pthread_mutex_unlock(&image_lock);
+  return left;
 }
 
 static uint8_t *image_memory(hw_guest *g, uint64_t *size, uint64_t *max_pages) {
@@ -125,20 +185,24 @@ static uint8_t *image_memory(hw_guest *g, uint64_t *size, uint64_t *max_pages) {
   return m->data;
 }
 
-static const hw_guest_abort *image_last_abort(const hw_guest *g) {
-  return &g->env.abort;
-}
+static const hw_guest_abort *image_last_abort(const hw_guest *g) { return &g->abort; }
+static uint32_t image_last_exit(const hw_guest *g) { return g->exit_code; }
 
 static const hw_policy_image image = {
   .image_version = HW_IMAGE_VERSION,
   .memcheck_signal = WASM_RT_MEMCHECK_SIGNAL_HANDLER,
+  .fuel_instrumentation = HW_IMAGE_FUEL_INSTRUMENTATION,
+  .has_start = HW_IMAGE_HAS_START,
+  .has_initialize = HW_IMAGE_HAS_INITIALIZE,
   .sha256 = HW_IMAGE_SHA256,
   .wasm = hw_image_wasm_start,
   .instantiate = image_instantiate,
   .destroy = image_destroy,
   .call = image_call,
+  .fuel_left = image_fuel_left,
   .memory = image_memory,
   .last_abort = image_last_abort,
+  .last_exit = image_last_exit,
 };
 
 static hw_policy_image image_with_length;

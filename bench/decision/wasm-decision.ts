@@ -1,0 +1,44 @@
+// One placement decision the way a host makes it with the policy module: encode the event
+// into linear memory, run hw_event, read and validate the answer (host/engine/answer.ts), then
+// take the chosen heap, the fallbacks and the rejections out of the explanations.
+import { EventKind, OpKind, Subject, Verdict, NONE, BufferStateLayout } from '../../host/abi/generated.js';
+import type { EventRecord } from '../../host/engine/engine.js';
+import { answer } from '../../host/engine/answer.js';
+import type { PolicyInstance } from '../../host/module/instance.js';
+import type { Platform } from '../../host/platform/types.js';
+import { ACCESS_VALUE, type BenchRequest } from './request.js';
+import type { NativeDecision, NativeRank, NativeRejection } from '../native/default-policy.js';
+
+const none = (x: number) => (x === NONE ? -1 : x);
+
+/** The PLACE event the engine would hand the module for this request (first attempt, nothing allocated yet). */
+export function placeEvent(p: Platform, r: BenchRequest, buf = 1): EventRecord {
+  let devices = 0n;
+  for (const name of r.devices) devices |= 1n << BigInt(p.deviceIndex.get(name)!);
+  const name = new TextEncoder().encode(r.name ?? '');
+  let flags = 0;
+  if (r.protected) flags |= 1;
+  if (name.length) flags |= 8;
+  return {
+    index: 0, call: 0, kind: EventKind.PLACE, buf, device: NONE, access: 0, size: BigInt(r.size), devices, failedHeaps: 0n,
+    heap: NONE, cpu: ACCESS_VALUE[r.cpu ?? 'none']!, flags, lastErrno: 0, name, usage: p.heaps.map(() => 0n),
+    state: new Uint8Array(BufferStateLayout.SIZE),
+  };
+}
+
+/** Decides through the module; the result has the native decision's shape so the two compare field by field. */
+export function decideWasm(inst: PolicyInstance, p: Platform, ev: EventRecord, opCap = 64): NativeDecision {
+  const out = answer(inst, p, ev, opCap);
+  const ranking: NativeRank[] = [];
+  const rejected: NativeRejection[] = [];
+  let failure = 0;
+  for (const x of out.explains) {
+    if (x.subject === Subject.HEAP) {
+      if (x.verdict === Verdict.REJECTED) rejected.push({ heap: x.heap, device: none(x.device), code: x.code, detail: x.detail });
+      else ranking.push({ heap: x.heap, code: x.code, device: none(x.device) });
+    } else if (x.subject === Subject.BUFFER) failure = x.code;
+  }
+  const first = out.ops[0]!;
+  if (first.kind === OpKind.FAIL) return { heap: -1, size: 0, fdFlags: 0, ranking, rejected, failure };
+  return { heap: first.heap, size: Number(first.value), fdFlags: first.arg, ranking, rejected, failure };
+}
