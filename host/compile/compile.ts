@@ -37,9 +37,25 @@ export function soManifestPath(soPath: string): string {
   return `${soPath.replace(/\.so$/, '')}.manifest.json`;
 }
 
-export async function compilePolicy(wasmPath: string, outPath: string, opts: CompileOptions = {}): Promise<void> {
+/**
+ * cc over the sources writeImageSources wrote to `work`: one shared object at `outFile`, with
+ * explicit bounds checks, as libheapwise is built (it refuses images built otherwise).
+ */
+export function linkImage(work: string, outFile: string, wasmPath: string, opts: Pick<CompileOptions, 'cc' | 'wasmRtDir' | 'glueDir'> = {}): void {
   const wasmRt = opts.wasmRtDir ?? '/usr/src/wasm2c';
   const glue = opts.glueDir ?? join(packageRoot(), 'bindings', 'c', 'src');
+  for (const [dir, file, hint] of [[wasmRt, 'wasm-rt-impl.c', WABT_HINT], [glue, 'policy_glue.c', 'pass glueDir']] as const) {
+    if (!existsSync(join(dir, file))) throw new CompileError(`${wasmPath}: ${join(dir, file)} is missing; ${hint}`);
+  }
+  runTool(opts.cc ?? process.env.CC ?? 'cc', [
+    '-O2', '-std=gnu11', '-fPIC', '-shared', '-fvisibility=hidden', '-w', '-DWASM_RT_MEMCHECK_SIGNAL_HANDLER=0',
+    `-I${work}`, `-I${glue}`, `-I${wasmRt}`,
+    join(work, 'policy.c'), join(wasmRt, 'wasm-rt-impl.c'), join(glue, 'policy_glue.c'),
+    '-o', outFile, '-lm', '-lpthread',
+  ], 'the C compiler', wasmPath, 'install gcc (apt-get install gcc libc6-dev) or set CC');
+}
+
+export async function compilePolicy(wasmPath: string, outPath: string, opts: CompileOptions = {}): Promise<void> {
   const out = resolve(outPath);
   const tmpOut = join(dirname(out), `.${basename(out)}.${process.pid}.tmp`);
   const work = mkdtempSync(join(tmpdir(), 'heapwise-compile-'));
@@ -49,17 +65,7 @@ export async function compilePolicy(wasmPath: string, outPath: string, opts: Com
       ...(opts.wasm2c ? { wasm2c: opts.wasm2c } : {}), ...(opts.memoryCapBytes ? { memoryCapBytes: opts.memoryCapBytes } : {}),
       ...(opts.manifestPath ? { manifestPath: opts.manifestPath } : {}),
     });
-    for (const [dir, file, hint] of [[wasmRt, 'wasm-rt-impl.c', WABT_HINT], [glue, 'policy_glue.c', 'pass glueDir']] as const) {
-      if (!existsSync(join(dir, file))) throw new CompileError(`${wasmPath}: ${join(dir, file)} is missing; ${hint}`);
-    }
-    runTool(opts.cc ?? process.env.CC ?? 'cc', [
-      '-O2', '-std=gnu11', '-fPIC', '-shared', '-fvisibility=hidden', '-w',
-      // Explicit bounds checks, as libheapwise is built: it refuses images built otherwise.
-      '-DWASM_RT_MEMCHECK_SIGNAL_HANDLER=0',
-      `-I${work}`, `-I${glue}`, `-I${wasmRt}`,
-      join(work, 'policy.c'), join(wasmRt, 'wasm-rt-impl.c'), join(glue, 'policy_glue.c'),
-      '-o', tmpOut, '-lm', '-lpthread',
-    ], 'the C compiler', wasmPath, 'install gcc (apt-get install gcc libc6-dev) or set CC');
+    linkImage(work, tmpOut, wasmPath, opts);
     if (src.manifest) {
       const m = soManifestPath(out);
       if (resolve(src.manifest.path) !== m) {

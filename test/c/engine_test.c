@@ -259,7 +259,7 @@ static void kernel_backend_without_heaps(void) {
   hw_platform_t *p = system_only();
   hw_policy_t *pol = NULL;
   hw_policy_load_builtin("default", NULL, &pol, NULL);
-  hw_engine_options_t o = {HW_BACKEND_KERNEL, 0, 0};
+  hw_engine_options_t o = {.backend = HW_BACKEND_KERNEL};
   hw_engine_t *e = NULL;
   int fds = check_open_fds();
   CHECK(hw_engine_new(pol, p, &o, &e, NULL) == HW_OK, "engine");

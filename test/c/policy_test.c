@@ -108,7 +108,7 @@ static void memory_limits(void) {
   const char *m = refusal(SO("no-maximum"), &st);
   CHECK_STATUS(st, HW_ERR_POLICY_REFUSED, m);
   CHECK(strstr(m, "memory declares no maximum"), "%s", m);
-  hw_policy_options_t small = {512 * 1024};
+  hw_policy_options_t small = {.memory_cap_bytes = 512 * 1024};
   hw_policy_t *p = NULL;
   hw_error_t *err = NULL;
   st = hw_policy_load_builtin("default", &small, &p, &err);
@@ -183,6 +183,51 @@ static void abort_message(void) {
   hw_policy_delete(pol);
 }
 
+/* The loader hashes the embedded module itself (libheapwise's own SHA-256, hidden in the
+ * shared library, reachable from this static link). */
+void hw_sha256_hex(const uint8_t *data, size_t len, char hex[65]);
+
+static void sha256_vectors(void) {
+  static const struct { size_t len; char c; const char *hex; } v[] = {
+      {0, 'a', "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"},
+      {55, 'a', "9f4390f8d30c2dd92ec9f095b65e2b9ae9b0a925a5258e241c9f1e910f734318"},
+      {56, 'a', "b35439a4ac6f0948b6d6f9e3c6af0f5f590ce20f1bde7090ef7970686ec6738a"},
+      {64, 'a', "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb"},
+      {1000000, 'a', "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"},
+  };
+  char hex[65];
+  hw_sha256_hex((const uint8_t *)"abc", 3, hex);
+  CHECK(!strcmp(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"), "abc: %s", hex);
+  uint8_t *buf = malloc(1000000);
+  memset(buf, 'a', 1000000);
+  for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+    hw_sha256_hex(buf, v[i].len, hex);
+    CHECK(!strcmp(hex, v[i].hex), "%zu x a: %s", v[i].len, hex);
+  }
+  free(buf);
+  /* And the built-in's identity hash is that of policies/default/build/default.wasm. */
+  FILE *f = fopen(HW_ROOT "/policies/default/build/default.wasm", "rb");
+  CHECK(f, "default.wasm");
+  uint8_t *wasm = malloc(1 << 22);
+  size_t n = fread(wasm, 1, 1 << 22, f);
+  fclose(f);
+  hw_sha256_hex(wasm, n, hex);
+  free(wasm);
+  hw_policy_t *p = NULL;
+  hw_policy_load_builtin("default", NULL, &p, NULL);
+  CHECK(!strcmp(hex, hw_policy_sha256(p)), "%s vs %s", hex, hw_policy_sha256(p));
+  hw_policy_delete(p);
+}
+
+/* An image whose recorded hash is not the one of the module it embeds was not built by heapwise
+ * compile, or was altered afterwards. */
+static void tampered_image(void) {
+  hw_status_t st;
+  const char *m = refusal(SO("tampered"), &st);
+  CHECK_STATUS(st, HW_ERR_POLICY_REFUSED, m);
+  CHECK(strstr(m, ", the image records 0000000000000000000000000000000000000000000000000000000000000000: damaged, or not built by heapwise compile"), "%s", m);
+}
+
 int main(void) {
   check_suite = "policy";
   RUN(builtin_default, "load the built-in default");
@@ -194,6 +239,8 @@ int main(void) {
   RUN(regions_in_bounds, "refuse regions outside memory");
   RUN(not_a_policy, "refuse files that are not policy images");
   RUN(trap_caught, "a trapping module is caught without crashing");
+  RUN(sha256_vectors, "SHA-256 test vectors; the built-in's hash is its .wasm's");
+  RUN(tampered_image, "refuse an image whose embedded module has another hash than it records");
   RUN(abort_message, "env.abort becomes an error with message and location");
   return check_report();
 }

@@ -80,6 +80,21 @@ typedef struct hw_policy hw_policy_t;
 typedef struct hw_policy_options {
   /* Largest linear memory a module may declare, in bytes; 0 = 16 MiB (the host cap). */
   uint64_t memory_cap_bytes;
+  /* Fuel units per call into the module: one per function entry and loop iteration, counted at
+   * the instrumentation points of the Node and Deno hosts, so a budget runs out at the same
+   * event in every host. A call that exhausts it is a fault of kind "fuel" (at load: a refusal).
+   * 0 = the manifest's "fuel", else 10,000,000. At most 2^31-1. */
+  uint32_t fuel;
+  /* Grants a debug build (@assemblyscript/wasi-shim) its one capability, a log sink: wasi
+   * fd_write to fds 1 and 2 becomes log lines (traces, hw_engine_options_t.log); proc_exit
+   * traps; every other WASI import is still refused. 0 (default): every WASI import is refused,
+   * naming it. */
+  int log;
+  /* Manifest to enforce (schemas/manifest.schema.json): sha256 pin of the module (checked
+   * before any of its code runs), name and version (after), allowedHeaps and
+   * maxAllocationBytes on every ALLOC (invalid operations), fuel. NULL: X.manifest.json beside
+   * X.so when that file exists (a built-in has none). */
+  const char *manifest_path;
 } hw_policy_options_t;
 
 /*
@@ -91,10 +106,14 @@ HW_API hw_status_t hw_policy_load_builtin(const char *name, const hw_policy_opti
 
 /*
  * Loads a policy shared object built by `heapwise compile X.wasm -o X.so` (dlopen). Checks,
- * before the module runs any code of its own: the embedded module's imports (env.abort only),
- * one memory with a declared maximum <= the cap, the required exports and their signatures;
- * then reads hw_abi_version first (a different major is refused naming both versions), the
- * identity strings, and the input/output regions (inside memory, not overlapping).
+ * before the module runs any code of its own: the image was built by heapwise compile (this
+ * contract, explicit bounds checks, the fuel counter: an older or hand-made .so is refused),
+ * the sha256 of the embedded module (against the manifest's pin), its imports (env.abort only;
+ * with the log capability also wasi fd_write and proc_exit), one memory with a declared maximum
+ * <= the cap, the required exports and their signatures; then runs the start function under
+ * the fuel budget (and a debug build's _initialize), reads hw_abi_version first (a different
+ * major is refused naming both versions), the identity strings (against the manifest's), and
+ * the input/output regions (inside memory, not overlapping).
  * Thread-safe (dlopen is). The shared object stays loaded while any handle or engine uses it.
  */
 HW_API hw_status_t hw_policy_load_file(const char *path, const hw_policy_options_t *opts,
@@ -107,6 +126,11 @@ HW_API const char *hw_policy_sha256(const hw_policy_t *policy);
 HW_API const char *hw_policy_path(const hw_policy_t *policy);
 /* ABI the module speaks (major << 16 | minor). */
 HW_API uint32_t hw_policy_abi(const hw_policy_t *policy);
+/* Fuel units per call, whether the log capability was granted, the manifest enforced (NULL:
+ * none). Thread-safe. */
+HW_API uint32_t hw_policy_fuel(const hw_policy_t *policy);
+HW_API int hw_policy_log_capability(const hw_policy_t *policy);
+HW_API const char *hw_policy_manifest_path(const hw_policy_t *policy);
 
 /* Drops the caller's reference; engines created from it keep their own. NULL is fine. */
 HW_API void hw_policy_delete(hw_policy_t *policy);
@@ -174,14 +198,22 @@ typedef enum hw_backend_kind {
   HW_BACKEND_KERNEL = 1  /* real ioctls on /dev/dma_heap/<name> and /dev/udmabuf */
 } hw_backend_kind_t;
 
+/* A line a debug build wrote (to fd 1 or 2) while answering event `event`; text is UTF-8
+ * without the newline, borrowed for the duration of the call. */
+typedef void (*hw_log_fn)(void *ctx, uint32_t event, uint32_t fd, const char *text);
+
 typedef struct hw_engine_options {
   hw_backend_kind_t backend;
   uint32_t op_cap;                /* most ops one answer may carry; 0 = 64 */
   uint64_t max_allocation_bytes;  /* largest allocation handed to any heap; 0 = 1 GiB */
-  /* Policy switched to when the module traps, aborts or asks for an invalid op; the event is
-   * then asked again of it (a new event, recorded after a "swap" trace line). NULL: faults are
-   * returned as HW_ERR_POLICY_FAULT. The engine keeps its own reference. */
+  /* Policy switched to when the module traps, aborts, runs out of fuel or asks for an invalid
+   * op; the event is then asked again of it (a new event, recorded after a "swap" trace line).
+   * NULL: faults are returned as HW_ERR_POLICY_FAULT. The engine keeps its own reference. */
   const hw_policy_t *fallback;
+  /* Receives the log lines of a policy loaded with the log capability (after the event is
+   * answered or faults, before the engine acts on the answer). NULL: lines go to traces only. */
+  hw_log_fn log;
+  void *log_ctx;
 } hw_engine_options_t;
 
 /*
@@ -210,6 +242,8 @@ HW_API hw_status_t hw_engine_last_status(const hw_engine_t *engine);
 HW_API const hw_policy_t *hw_engine_policy(const hw_engine_t *engine);
 /* Events handed to the policy so far. */
 HW_API uint32_t hw_engine_events(const hw_engine_t *engine);
+/* Fuel units the module in use spent in its last call (the budget when it ran out). */
+HW_API uint32_t hw_engine_last_fuel(const hw_engine_t *engine);
 
 typedef struct hw_alloc_request {
   uint64_t size;                  /* bytes; rounded up by the policy */
@@ -331,12 +365,14 @@ HW_API hw_status_t hw_decision_to_json(const hw_decision_t *d, char **json);
 /* ---- traces (docs/trace.md) -------------------------------------------------------------- */
 
 /*
- * Starts recording the engine's session to `out` in trace format v1: the header now, then
- * call, event, answer, fault and result lines as they happen. `event` and `answer` lines are
- * byte-identical to the Node host's for the same session. The engine does not own `out`; it
- * must stay open until hw_engine_trace_finish(). policy_path is recorded in the header (NULL:
- * the policy's own path, null for a built-in). The header's platform is the JSON as loaded, or
- * the programmatic description written out as platform JSON.
+ * Starts recording the engine's session to `out` in trace format v1: the header now (with the
+ * policy's fuel budget, the op cap and the log capability as "limits"), then call, event, log,
+ * answer, fault, swap and result lines as they happen, byte-identical to the Node host's for
+ * the same session. The engine does not own `out`; it must stay open until
+ * hw_engine_trace_finish(). policy_path is recorded in the header as where replay finds the
+ * module (NULL: the policy's own path, null for a built-in; "": null, so that replay looks the
+ * module up by its sha256, e.g. a Node replay of a trace recorded with a .so). The header's
+ * platform is the JSON as loaded, or the programmatic description written out as platform JSON.
  */
 HW_API hw_status_t hw_engine_trace_start(hw_engine_t *engine, FILE *out, const char *policy_path);
 /* Writes the end line, flushes, stops recording. */
@@ -353,13 +389,26 @@ typedef struct hw_replay_result {
 
 /*
  * Replays a trace: hands every recorded event, byte for byte, to `policy` (initialized with the
- * header's platform) and compares its answer line with the recorded one as text. Returns HW_OK
- * when identical, HW_ERR_DIVERGED with the first divergence in *result, HW_ERR_INPUT for a
+ * header's platform, under the header's fuel budget) and compares its answer line with the
+ * recorded one as text, and the log lines a debug build writes with the recorded `log` lines.
+ * A recorded fault must be reproduced with the same kind (messages name host-specific files).
+ * At a `swap` line replay switches to the module it names, found by sha256 among `policy`,
+ * the candidates and the built-in (else HW_ERR_INPUT naming the line). Returns HW_OK when
+ * identical, HW_ERR_DIVERGED with the first divergence in *result, HW_ERR_INPUT for a
  * malformed trace (the message names the line). Streams: memory does not grow with the trace.
  * Free the result's strings with hw_replay_result_clear(). Thread-safe.
  */
 HW_API hw_status_t hw_replay_file(const char *trace_path, const hw_policy_t *policy,
                                   hw_replay_result_t *result, hw_error_t **error);
+
+typedef struct hw_replay_options {
+  /* More modules a swap line may name (a fallback, an explicit swap's .so). */
+  const hw_policy_t *const *candidates;
+  size_t candidate_count;
+} hw_replay_options_t;
+HW_API hw_status_t hw_replay_file_with(const char *trace_path, const hw_policy_t *policy,
+                                       const hw_replay_options_t *opts, hw_replay_result_t *result,
+                                       hw_error_t **error);
 HW_API void hw_replay_result_clear(hw_replay_result_t *result);
 
 #ifdef __cplusplus

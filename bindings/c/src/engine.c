@@ -45,7 +45,7 @@ void hw_engine_called(hw_engine_t *e, hw_call_record *c) {
 
 static hw_status_t new_instance(hw_policy_t *policy, const hw_platform_t *p, hw_instance **out, hw_error_t **error) {
   hw_instance *inst = NULL;
-  hw_status_t st = hw_instance_new(policy, &inst, error);
+  hw_status_t st = hw_instance_new(policy, 0, &inst, error);
   if (st != HW_OK) return st;
   uint8_t *blob = NULL;
   size_t len = 0;
@@ -85,6 +85,7 @@ hw_status_t hw_engine_new(const hw_policy_t *policy, const hw_platform_t *platfo
   if ((st = new_instance((hw_policy_t *)policy, e->platform, &e->inst, error)) != HW_OK) goto fail;
   e->policy = hw_policy_ref(policy);
   if (opts && opts->fallback) e->fallback = hw_policy_ref(opts->fallback);
+  if (opts) e->log = opts->log, e->log_ctx = opts->log_ctx;
   e->backend = opts && opts->backend == HW_BACKEND_KERNEL ? hw_backend_kernel_new() : hw_backend_model_new();
   if (!e->backend) {
     st = hw_fail(error, HW_ERR_NO_MEMORY, "out of memory creating a backend");
@@ -162,6 +163,7 @@ const char *hw_engine_last_error(const hw_engine_t *e) { return e && e->last_err
 hw_status_t hw_engine_last_status(const hw_engine_t *e) { return e ? e->last_status : HW_ERR_ARGUMENT; }
 const hw_policy_t *hw_engine_policy(const hw_engine_t *e) { return e ? e->policy : NULL; }
 uint32_t hw_engine_events(const hw_engine_t *e) { return e ? e->event_index : 0; }
+uint32_t hw_engine_last_fuel(const hw_engine_t *e) { return e && e->inst ? hw_instance_fuel_spent(e->inst) : 0; }
 
 /* ---- buffer lookup ------------------------------------------------------------------------ */
 

@@ -48,6 +48,8 @@ struct hw_engine {
   hw_status_t last_status;
   hw_text last_error;
   hw_trace *trace;
+  hw_log_fn log; /* the caller's log line callback, or NULL */
+  void *log_ctx;
   hw_outcome out;  /* scratch: the last answer */
   hw_fault fault;  /* scratch: the last fault */
   hw_text why;     /* scratch: validation messages */

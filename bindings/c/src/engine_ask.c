@@ -18,6 +18,19 @@ static void trace_result(hw_engine_t *e, uint32_t ev, uint32_t op, int ok, int f
   hw_trace_emit(tr);
 }
 
+/* The log lines of the call just made: to the trace and the caller's callback. */
+static void emit_logs(hw_engine_t *e, hw_instance *inst, uint32_t ev) {
+  const hw_log_sink *log = &inst->log;
+  for (size_t i = 0; i < log->count; i++) {
+    const hw_log_line *l = &log->lines[i];
+    if (e->trace) {
+      hw_trace_log_line(&e->trace->line, ev, l->fd, l->text, l->len);
+      hw_trace_emit(e->trace);
+    }
+    if (e->log) e->log(e->log_ctx, ev, l->fd, l->text);
+  }
+}
+
 /* Encodes the event into the module's input region, runs it, reads and validates the answer. */
 static hw_status_t ask(hw_engine_t *e, hw_buffer *b, uint32_t kind, uint32_t device, uint32_t access, uint64_t failed, uint32_t last_errno,
                        uint32_t *event_index) {
@@ -74,18 +87,26 @@ static hw_status_t ask(hw_engine_t *e, hw_buffer *b, uint32_t kind, uint32_t dev
       hw_op_context c = {kind, b->id, failed, b->heap_index >= 0, e->platform, b->requested, b->devices, b->protected_content};
       st = hw_ops_validate(&e->out, &c, &e->why);
     }
+    /* The manifest's limits, on top of the ABI's (host/engine/answer.ts). */
+    if (st == HW_OK) st = hw_manifest_check_ops(inst->policy->manifest, &e->out, e->platform, &e->why);
     if (st != HW_OK) {
       e->fault.kind = "invalid-op";
       hw_text_reset(&e->fault.message);
       hw_text_addf(&e->fault.message, "policy module %s: %s", inst->policy->label, e->why.s ? e->why.s : "?");
     }
   }
+  /* The event line, the lines a debug build wrote while answering it, then the answer or the
+   * fault, in the order of the Node host's recorder. */
   hw_trace *tr = e->trace;
+  if (tr) {
+    tr->events++;
+    if (st == HW_OK) tr->last_event = ev.index;
+    hw_trace_event_line(&tr->line, &ev);
+    hw_trace_emit(tr);
+  }
+  emit_logs(e, inst, ev.index);
   if (st != HW_OK) {
     if (tr) {
-      tr->events++;
-      hw_trace_event_line(&tr->line, &ev);
-      hw_trace_emit(tr);
       hw_trace_fault_line(&tr->line, ev.index, e->fault.kind, e->fault.message.s ? e->fault.message.s : "");
       hw_trace_emit(tr);
     }
@@ -98,10 +119,6 @@ static hw_status_t ask(hw_engine_t *e, hw_buffer *b, uint32_t kind, uint32_t dev
     return ask(e, b, kind, device, access, failed, last_errno, event_index);
   }
   if (tr) {
-    tr->events++;
-    tr->last_event = ev.index;
-    hw_trace_event_line(&tr->line, &ev);
-    hw_trace_emit(tr);
     hw_trace_answer_line(&tr->line, ev.index, &e->out);
     hw_trace_emit(tr);
   }

@@ -12,8 +12,10 @@ hw_status_t hw_engine_trace_start(hw_engine_t *e, FILE *out, const char *policy_
   tr->out = out;
   tr->last_event = -1;
   json_t *platform = hw_platform_json(e->platform);
-  const char *path = policy_path ? policy_path : e->policy->path;
-  hw_trace_header_line(&tr->line, "c", e->backend->ops->kind, e->inst->name, e->inst->version, e->policy->sha256, path, 0, e->op_cap, platform);
+  /* "" records null: replay then finds the module by its sha256. */
+  const char *path = policy_path ? (*policy_path ? policy_path : NULL) : e->policy->path;
+  hw_trace_header_line(&tr->line, "c", e->backend->ops->kind, e->inst->name, e->inst->version, e->policy->sha256, path, e->inst->fuel, e->op_cap,
+                       e->policy->log, platform);
   json_decref(platform);
   hw_trace_emit(tr);
   e->trace = tr;

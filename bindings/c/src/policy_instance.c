@@ -1,5 +1,6 @@
-/* A running policy instance: calls into the image that turn traps and aborts into faults
- * naming the module; after a fault the instance is poisoned (host/module/instance.ts). */
+/* A running policy instance: calls into the image under the fuel budget that turn traps,
+ * aborts and exhausted budgets into faults naming the module; after a fault the instance is
+ * poisoned (host/module/instance.ts, step for step). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -77,19 +78,41 @@ static const char *describe(hw_instance *inst, int code, hw_text *t) {
     hw_text_add(t, "out of memory");
     return "trap";
   }
+  if (code == HW_CALL_EXIT) {
+    hw_text_addf(t, "proc_exit(%u)", inst->policy->image->last_exit(inst->guest));
+    return "trap";
+  }
   hw_text_add(t, hw_trap_text(code));
   return "trap";
 }
 
-/* Calls an identity/region export during loading; a trap refuses the module. */
+/* The budget ran out in the last call (a trap, never an abort, with the counter below zero). */
+static int out_of_fuel(hw_instance *inst, int code) {
+  return code != HW_CALL_ABORT && code != HW_CALL_NO_MEMORY && inst->policy->image->fuel_left(inst->guest) < 0;
+}
+
+/* Calls an export during loading under the budget; a trap or an exhausted budget refuses the
+ * module ("start function ran out of fuel (N units)", "hw_abi_version() failed: unreachable"). */
 static hw_status_t call_probe(hw_instance *inst, enum hw_image_export x, const char *name, uint32_t *out, hw_error_t **error) {
-  int code = inst->policy->image->call(inst->guest, x, 0, out);
+  int code = inst->policy->image->call(inst->guest, x, 0, inst->fuel, out);
   if (code == HW_CALL_OK) return HW_OK;
+  const char *what = x == HW_X_START ? "start function" : name;
+  const char *call = x == HW_X_START ? "" : "()";
+  if (out_of_fuel(inst, code)) {
+    return hw_fail(error, HW_ERR_POLICY_REFUSED, "policy module %s refused: %s%s ran out of fuel (%u units)", inst->policy->label, what, call, inst->fuel);
+  }
   hw_text t = {0};
   describe(inst, code, &t);
-  hw_status_t st = hw_fail(error, HW_ERR_POLICY_REFUSED, "policy module %s refused: %s() failed: %s", inst->policy->label, name, t.s ? t.s : "?");
+  hw_status_t st = hw_fail(error, HW_ERR_POLICY_REFUSED, "policy module %s refused: %s%s failed: %s", inst->policy->label, what, call, t.s ? t.s : "?");
   hw_text_free(&t);
   return st;
+}
+
+/* The sink's view of guest memory and the image's fd_write hook. */
+static uint8_t *sink_memory(void *ctx, uint64_t *size) { return hw_instance_memory(ctx, size); }
+static int32_t sink_fd_write(void *ctx, uint32_t fd, uint32_t iovs, uint32_t count, uint32_t nwritten) {
+  hw_instance *inst = ctx;
+  return hw_log_fd_write(&inst->log, fd, iovs, count, nwritten);
 }
 
 static int is_semver(const char *v) {
@@ -137,12 +160,18 @@ static hw_status_t check_region(hw_instance *inst, uint32_t ptr, uint32_t size, 
   return HW_OK;
 }
 
-hw_status_t hw_instance_new(hw_policy_t *policy, hw_instance **out, hw_error_t **error) {
+hw_status_t hw_instance_new(hw_policy_t *policy, uint32_t fuel, hw_instance **out, hw_error_t **error) {
   hw_instance *inst = calloc(1, sizeof *inst);
   if (!inst) return hw_fail(error, HW_ERR_NO_MEMORY, "out of memory instantiating a policy");
   inst->policy = hw_policy_ref(policy);
+  inst->fuel = fuel ? fuel : policy->fuel;
+  inst->log.memory = sink_memory;
+  inst->log.ctx = inst;
   const char *label = policy->label;
-  int code = policy->image->instantiate(&inst->guest);
+  /* The sink exists only with the capability: without it fd_write answers EBADF (and the
+   * loader refused the import before anything ran). */
+  hw_guest_host host = {policy->log ? sink_fd_write : NULL, inst};
+  int code = policy->image->instantiate(&inst->guest, &host);
   hw_status_t st = HW_OK;
   if (code != HW_CALL_OK) {
     hw_text t = {0};
@@ -153,7 +182,11 @@ hw_status_t hw_instance_new(hw_policy_t *policy, hw_instance **out, hw_error_t *
     hw_instance_delete(inst);
     return st;
   }
-  uint32_t v = 0, name_ptr = 0, version_ptr = 0;
+  uint32_t v = 0, name_ptr = 0, version_ptr = 0, ignored;
+  /* The start function runs under the budget like any call, then a reactor's _initialize. */
+  if (policy->image->has_start && (st = call_probe(inst, HW_X_START, "hw_start", &ignored, error)) != HW_OK) goto fail;
+  if (policy->image->has_initialize && (st = call_probe(inst, HW_X_INITIALIZE, "_initialize", &ignored, error)) != HW_OK) goto fail;
+  hw_log_clear(&inst->log);
   /* The ABI version is read before anything else is called. */
   if ((st = call_probe(inst, HW_X_ABI_VERSION, "hw_abi_version", &v, error)) != HW_OK) goto fail;
   inst->abi = v;
@@ -172,6 +205,11 @@ hw_status_t hw_instance_new(hw_policy_t *policy, hw_instance **out, hw_error_t *
   }
   if (!is_semver(inst->version)) {
     st = hw_fail(error, HW_ERR_POLICY_REFUSED, "policy module %s refused: hw_policy_version \"%s\" is not a semver", label, inst->version);
+    goto fail;
+  }
+  const hw_manifest *m = policy->manifest;
+  if (m && (strcmp(m->name, inst->name) != 0 || strcmp(m->version, inst->version) != 0)) {
+    st = hw_fail(error, HW_ERR_POLICY_REFUSED, "policy module %s refused: reports %s %s; its manifest says %s %s", label, inst->name, inst->version, m->name, m->version);
     goto fail;
   }
   if ((st = call_probe(inst, HW_X_INPUT, "hw_input", &inst->input, error)) != HW_OK) goto fail;
@@ -200,6 +238,7 @@ void hw_instance_delete(hw_instance *inst) {
   if (!inst) return;
   if (inst->guest) inst->policy->image->destroy(inst->guest);
   hw_policy_unref(inst->policy);
+  hw_log_free(&inst->log);
   free(inst->poisoned);
   free(inst->name);
   free(inst->version);
@@ -209,18 +248,26 @@ void hw_instance_delete(hw_instance *inst) {
 static hw_status_t invoke(hw_instance *inst, enum hw_image_export x, uint32_t len, const char *what, hw_fault *fault) {
   const char *label = inst->policy->label;
   hw_text_reset(&fault->message);
+  /* The lines of this call only (the engine has taken the last call's), even when it fails. */
+  hw_log_clear(&inst->log);
   if (inst->poisoned) {
     fault->kind = "trap";
     hw_text_addf(&fault->message, "policy module %s: instance unusable after an earlier fault (%s)", label, inst->poisoned);
     return HW_ERR_POLICY_FAULT;
   }
   uint32_t status = 0;
-  int code = inst->policy->image->call(inst->guest, x, len, &status);
+  int code = inst->policy->image->call(inst->guest, x, len, inst->fuel, &status);
   if (code != HW_CALL_OK) {
     hw_text detail = {0};
-    fault->kind = describe(inst, code, &detail);
+    const char *kind = describe(inst, code, &detail);
     const char *text = detail.s ? detail.s : "?";
-    hw_text_addf(&fault->message, "policy module %s: %s %s: %s", label, what, code == HW_CALL_ABORT ? "aborted" : "trapped", text);
+    if (out_of_fuel(inst, code)) {
+      fault->kind = "fuel";
+      hw_text_addf(&fault->message, "policy module %s: %s ran out of fuel: budget of %u units exhausted", label, what, inst->fuel);
+    } else {
+      fault->kind = kind;
+      hw_text_addf(&fault->message, "policy module %s: %s %s: %s", label, what, code == HW_CALL_ABORT ? "aborted" : "trapped", text);
+    }
     inst->poisoned = strdup(text);
     hw_text_free(&detail);
     return HW_ERR_POLICY_FAULT;
@@ -231,6 +278,11 @@ static hw_status_t invoke(hw_instance *inst, enum hw_image_export x, uint32_t le
     return HW_ERR_POLICY_FAULT;
   }
   return HW_OK;
+}
+
+uint32_t hw_instance_fuel_spent(hw_instance *inst) {
+  int32_t left = inst->policy->image->fuel_left(inst->guest);
+  return left < 0 ? inst->fuel : inst->fuel - (uint32_t)left;
 }
 
 hw_status_t hw_instance_init(hw_instance *inst, const uint8_t *blob, size_t len, hw_fault *fault) {

@@ -1,12 +1,17 @@
 /* Loading a policy: the built-in image, or a .so through dlopen. Everything is checked before
- * the module runs (image contract, the embedded module's sections), then a probe instance
- * reads the ABI version first, the identity and the regions, as host/module/ does. */
+ * the module runs (image contract and fuel instrumentation, the manifest's hash pin on the
+ * embedded module, its sections), then a probe instance runs the start function under the
+ * budget and reads the ABI version first, the identity and the regions, as host/module/ does. */
 #include <dlfcn.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "error.h"
 #include "policy_instance.h"
+#include "sha256.h"
 #include "wasm_sections.h"
 
 #define DEFAULT_MEMORY_CAP (16ull * 1024 * 1024)
@@ -28,37 +33,79 @@ void hw_policy_unref(hw_policy_t *p) {
   free(p->name);
   free(p->version);
   free(p->sha256);
+  hw_manifest_delete(p->manifest);
   free(p);
 }
 
 void hw_policy_delete(hw_policy_t *p) { hw_policy_unref(p); }
 
-static hw_status_t finish_load(hw_policy_t *p, hw_policy_t **out, hw_error_t **error) {
+static hw_status_t refuse(hw_policy_t *p, hw_error_t **error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static hw_status_t refuse(hw_policy_t *p, hw_error_t **error, const char *fmt, ...) {
+  char why[1024];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(why, sizeof why, fmt, ap);
+  va_end(ap);
+  hw_status_t st = hw_fail(error, HW_ERR_POLICY_REFUSED, "policy module %s refused: %s", p->label, why);
+  hw_policy_unref(p);
+  return st;
+}
+
+/* The image is one heapwise compile builds: this contract, explicit bounds checks, and a module
+ * instrumented with the fuel counter every host counts with. */
+static hw_status_t check_image(hw_policy_t *p, hw_error_t **error) {
   const hw_policy_image *im = p->image;
   if (im->image_version != HW_IMAGE_VERSION) {
-    hw_status_t st = hw_fail(error, HW_ERR_POLICY_REFUSED,
-                             "policy module %s refused: built as policy image version %u; this library loads version %u (rebuild it with heapwise compile)",
-                             p->label, im->image_version, HW_IMAGE_VERSION);
-    hw_policy_unref(p);
-    return st;
+    return refuse(p, error, "built as policy image version %u; this library loads version %u (rebuild it with heapwise compile)", im->image_version,
+                  HW_IMAGE_VERSION);
   }
   if (im->memcheck_signal != 0) {
-    hw_status_t st = hw_fail(error, HW_ERR_POLICY_REFUSED,
-                             "policy module %s refused: built with signal-handler bounds checks (WASM_RT_MEMCHECK_SIGNAL_HANDLER=1); this library runs explicit bounds checks only (rebuild it with heapwise compile)",
-                             p->label);
+    return refuse(p, error,
+                  "built with signal-handler bounds checks (WASM_RT_MEMCHECK_SIGNAL_HANDLER=1); this library runs explicit bounds checks only (rebuild it with heapwise compile)");
+  }
+  if (!im->call || !im->fuel_left || im->fuel_instrumentation != HW_FUEL_INSTRUMENTATION) {
+    return refuse(p, error, "has no fuel counter (hw_fuel_set, hw_fuel_left of instrumentation %u): not built by heapwise compile", HW_FUEL_INSTRUMENTATION);
+  }
+  if (!im->wasm || !im->sha256) return refuse(p, error, "embeds no module: not built by heapwise compile");
+  return HW_OK;
+}
+
+static hw_status_t finish_load(hw_policy_t *p, const hw_policy_options_t *opts, hw_policy_t **out, hw_error_t **error) {
+  hw_status_t st = check_image(p, error);
+  if (st != HW_OK) return st;
+  const hw_policy_image *im = p->image;
+  /* The hash of the embedded bytes, computed here: a manifest pins those bytes, and an image
+   * whose recorded hash disagrees was not built by heapwise compile (or was altered). */
+  char sha[65];
+  hw_sha256_hex(im->wasm, im->wasm_len, sha);
+  if (strcmp(sha, im->sha256) != 0) return refuse(p, error, "embedded module has sha256 %s, the image records %s: damaged, or not built by heapwise compile", sha, im->sha256);
+  if (!(p->sha256 = strdup(sha))) {
+    hw_policy_unref(p);
+    return hw_fail(error, HW_ERR_NO_MEMORY, "out of memory loading a policy");
+  }
+  /* The manifest: given, or beside the .so. Its pin is checked before anything of the module is
+   * read further or runs. */
+  const char *mpath = opts && opts->manifest_path ? opts->manifest_path : NULL;
+  char *beside = NULL;
+  if (!mpath && p->path && (beside = hw_manifest_path_for(p->path)) && access(beside, F_OK) == 0) mpath = beside;
+  if (mpath && (st = hw_manifest_load(mpath, &p->manifest, error)) != HW_OK) {
+    free(beside);
     hw_policy_unref(p);
     return st;
   }
-  char *why = hw_wasm_check(im->wasm, im->wasm_len, p->memory_cap);
+  free(beside);
+  if (p->manifest && strcmp(p->manifest->sha256, sha) != 0) return refuse(p, error, "sha256 %s does not match the manifest's %s", sha, p->manifest->sha256);
+  char *why = hw_wasm_check(im->wasm, im->wasm_len, p->memory_cap, p->log);
   if (why) {
-    hw_status_t st = hw_fail(error, HW_ERR_POLICY_REFUSED, "policy module %s refused: %s", p->label, why);
+    st = refuse(p, error, "%s", why);
     free(why);
-    hw_policy_unref(p);
     return st;
   }
-  p->sha256 = strdup(im->sha256 ? im->sha256 : "");
+  uint64_t fuel = opts && opts->fuel ? opts->fuel : p->manifest && p->manifest->fuel ? p->manifest->fuel : HW_DEFAULT_FUEL;
+  if (fuel > 0x7fffffffu) return refuse(p, error, "fuel budget %llu must be an integer from 1 to 2^31-1", (unsigned long long)fuel);
+  p->fuel = (uint32_t)fuel;
   hw_instance *probe = NULL;
-  hw_status_t st = hw_instance_new(p, &probe, error);
+  st = hw_instance_new(p, 0, &probe, error);
   if (st != HW_OK) {
     hw_policy_unref(p);
     return st;
@@ -67,7 +114,7 @@ static hw_status_t finish_load(hw_policy_t *p, hw_policy_t **out, hw_error_t **e
   p->version = strdup(probe->version);
   p->abi = probe->abi;
   hw_instance_delete(probe);
-  if (!p->name || !p->version || !p->sha256) {
+  if (!p->name || !p->version) {
     hw_policy_unref(p);
     return hw_fail(error, HW_ERR_NO_MEMORY, "out of memory loading a policy");
   }
@@ -80,6 +127,7 @@ static hw_policy_t *new_policy(const hw_policy_options_t *opts) {
   if (!p) return NULL;
   atomic_init(&p->refs, 1);
   p->memory_cap = opts && opts->memory_cap_bytes ? opts->memory_cap_bytes : DEFAULT_MEMORY_CAP;
+  p->log = opts && opts->log;
   return p;
 }
 
@@ -94,7 +142,7 @@ hw_status_t hw_policy_load_builtin(const char *name, const hw_policy_options_t *
     return hw_fail(error, HW_ERR_NO_MEMORY, "out of memory loading a policy");
   }
   p->image = hw_builtin_default_image();
-  return finish_load(p, out, error);
+  return finish_load(p, opts, out, error);
 }
 
 hw_status_t hw_policy_load_file(const char *path, const hw_policy_options_t *opts, hw_policy_t **out, hw_error_t **error) {
@@ -130,7 +178,7 @@ hw_status_t hw_policy_load_file(const char *path, const hw_policy_options_t *opt
     hw_policy_unref(p);
     return st;
   }
-  return finish_load(p, out, error);
+  return finish_load(p, opts, out, error);
 }
 
 const char *hw_policy_name(const hw_policy_t *p) { return p ? p->name : NULL; }
@@ -138,3 +186,6 @@ const char *hw_policy_version(const hw_policy_t *p) { return p ? p->version : NU
 const char *hw_policy_sha256(const hw_policy_t *p) { return p ? p->sha256 : NULL; }
 const char *hw_policy_path(const hw_policy_t *p) { return p ? p->path : NULL; }
 uint32_t hw_policy_abi(const hw_policy_t *p) { return p ? p->abi : 0; }
+uint32_t hw_policy_fuel(const hw_policy_t *p) { return p ? p->fuel : 0; }
+int hw_policy_log_capability(const hw_policy_t *p) { return p ? p->log : 0; }
+const char *hw_policy_manifest_path(const hw_policy_t *p) { return p && p->manifest ? p->manifest->path : NULL; }

@@ -1,7 +1,9 @@
-/* Replaying a trace: every recorded event, encoded byte for byte from its line, handed to a
- * policy; its answer line compared with the recorded one as text (docs/trace.md). Streams the
- * file line by line. A recorded fault matches a fault of the same kind (messages name the
- * module, and module labels differ between hosts). */
+/* Replaying a trace (docs/trace.md, host/trace/replay.ts): every recorded event, encoded byte
+ * for byte from its line, handed to a policy under the trace's fuel budget; its answer line
+ * compared with the recorded one as text, the log lines it writes with the recorded `log`
+ * lines, a recorded fault with a fault of the same kind (messages name the module, and module
+ * labels differ between hosts). `swap` lines switch module, as the recording engine did.
+ * Streams the file line by line. */
 
 #include <errno.h>
 #include <stdarg.h>
@@ -13,11 +15,30 @@
 #include "platform.h"
 #include "policy_instance.h"
 #include "trace.h"
+#include "trace_read.h"
 
 typedef struct replay {
   const char *path;
   hw_error_t **error;
   unsigned long line;
+  const hw_policy_t *given;
+  const hw_replay_options_t *opts;
+  hw_policy_t *current;  /* reference: the module answering now */
+  hw_policy_t *builtin;  /* loaded when a swap line names it */
+  hw_platform_t *platform;
+  hw_instance *inst;     /* NULL after a fault: the next event gets a fresh one */
+  uint32_t fuel, op_cap; /* the header's limits */
+  hw_outcome *out;
+  hw_text why;
+  hw_fault fault;
+  int64_t last_event, pending;
+  /* What the module did with the pending event: its answer line or fault kind, and the log
+   * lines it wrote, as trace lines, compared one by one with the recorded ones. */
+  hw_text actual;
+  const char *actual_fault; /* kind, or NULL when it answered */
+  char **logs;
+  size_t log_count, log_next, log_cap;
+  hw_replay_result_t *result;
 } replay;
 
 static hw_status_t bad(replay *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -30,97 +51,180 @@ static hw_status_t bad(replay *r, const char *fmt, ...) {
   return hw_fail(r->error, HW_ERR_INPUT, "%s:%lu: %s", r->path, r->line, detail);
 }
 
-static int get_u32(json_t *o, const char *k, uint32_t *out) {
-  json_t *v = json_object_get(o, k);
-  if (!json_is_integer(v)) return 0;
-  json_int_t n = json_integer_value(v);
-  if (n == -1) *out = HW_NONE;
-  else if (n < 0 || n > 0xffffffffLL) return 0;
-  else *out = (uint32_t)n;
-  return 1;
+static hw_status_t diverged(replay *r, uint32_t event, const char *expected, const char *actual) {
+  hw_replay_result_t *res = r->result;
+  res->diverged = 1;
+  res->index = event;
+  res->line = (uint32_t)r->line;
+  res->expected = strdup(expected);
+  res->actual = strdup(actual);
+  return hw_fail(r->error, HW_ERR_DIVERGED, "%s:%lu: event %u: the policy answered differently\n  expected: %s\n  actual:   %s", r->path, r->line, event, expected,
+                 actual);
 }
 
-static int parse_u64(const char *s, uint64_t *out) {
-  if (!s || !*s || *s == '-' || *s == '+' || *s == ' ') return 0;
-  char *end;
-  errno = 0;
-  unsigned long long v = strtoull(s, &end, 10);
-  if (errno || *end) return 0;
-  *out = v;
-  return 1;
+static void drop_logs(replay *r) {
+  for (size_t i = 0; i < r->log_count; i++) free(r->logs[i]);
+  r->log_count = r->log_next = 0;
 }
 
-static int get_u64s(json_t *o, const char *k, uint64_t *out) {
-  json_t *v = json_object_get(o, k);
-  return json_is_string(v) && parse_u64(json_string_value(v), out);
-}
-
-static int hexval(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
-
-/* Encodes one event line into the input region; fills rec for the validation context. */
-static hw_status_t encode_event(replay *r, json_t *o, uint8_t *in, size_t platform_heaps, hw_event_record *rec, uint32_t *len) {
-  uint32_t v[10];
-  const char *k32[] = {"buf", "device", "access", "heap", "cpu", "flags", "lastErrno"};
-  for (int i = 0; i < 7; i++) if (!get_u32(o, k32[i], &v[i])) return bad(r, "event field \"%s\" is missing or not an integer", k32[i]);
-  if (!get_u64s(o, "size", &rec->size) || !get_u64s(o, "devices", &rec->devices) || !get_u64s(o, "failedHeaps", &rec->failed_heaps)) {
-    return bad(r, "event fields size, devices and failedHeaps must be decimal strings");
-  }
-  json_t *kind = json_object_get(o, "kind");
-  rec->kind = 0;
-  for (uint32_t k = 1; k <= 8 && json_is_string(kind); k++) if (!strcmp(hw_event_kind_name(k), json_string_value(kind))) rec->kind = k;
-  if (!rec->kind) return bad(r, "unknown event kind");
-  rec->buf = v[0], rec->device = v[1], rec->access = v[2], rec->heap = v[3], rec->cpu = v[4], rec->flags = v[5], rec->last_errno = v[6];
-  json_t *name = json_object_get(o, "name"), *state = json_object_get(o, "state"), *usage = json_object_get(o, "usage");
-  if (!json_is_string(name) || json_string_length(name) > HW_NAME_CAPACITY) return bad(r, "event name must be a string of at most %u bytes", HW_NAME_CAPACITY);
-  if (!json_is_string(state) || json_string_length(state) != 2 * sizeof(hw_buffer_state)) return bad(r, "event state must be %zu hex digits", 2 * sizeof(hw_buffer_state));
-  const char *hex = json_string_value(state);
-  for (size_t i = 0; i < sizeof(hw_buffer_state); i++) {
-    int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
-    if (hi < 0 || lo < 0) return bad(r, "event state is not lowercase hex");
-    rec->state[i] = (uint8_t)(hi << 4 | lo);
-  }
-  hw_event ev = {rec->kind, rec->buf, rec->device, rec->access, rec->size, rec->devices, rec->failed_heaps, rec->heap, rec->cpu,
-                 rec->flags, rec->last_errno, (uint32_t)json_string_length(name), 0, {0}};
-  memcpy(&ev.state, rec->state, sizeof ev.state);
-  memcpy(in, &ev, sizeof ev);
-  memset(in + HW_EVENT_NAME_OFFSET, 0, HW_EVENT_USAGE_OFFSET - HW_EVENT_NAME_OFFSET);
-  memcpy(in + HW_EVENT_NAME_OFFSET, json_string_value(name), json_string_length(name));
-  *len = HW_EVENT_USAGE_OFFSET;
-  if (json_is_array(usage)) {
-    if (json_array_size(usage) != platform_heaps) return bad(r, "event usage has %zu entries; the platform has %zu heaps", json_array_size(usage), platform_heaps);
-    for (size_t i = 0; i < platform_heaps; i++) {
-      json_t *u = json_array_get(usage, i);
-      uint64_t n;
-      if (!json_is_string(u) || !parse_u64(json_string_value(u), &n)) return bad(r, "event usage entries must be decimal strings");
-      memcpy(in + HW_EVENT_USAGE_OFFSET + i * 8, &n, 8);
-    }
-    *len += (uint32_t)(platform_heaps * 8);
-  } else if (!json_is_null(usage)) {
-    return bad(r, "event usage must be an array or null");
-  }
-  return HW_OK;
-}
-
-static hw_status_t fresh_instance(hw_policy_t *policy, const hw_platform_t *p, hw_instance **out, hw_error_t **error) {
-  hw_status_t st = hw_instance_new(policy, out, error);
+/* A fresh instance of the current module, given the platform, under the trace's budget. */
+static hw_status_t fresh_instance(replay *r) {
+  hw_instance_delete(r->inst);
+  r->inst = NULL;
+  hw_instance *inst = NULL;
+  hw_status_t st = hw_instance_new(r->current, r->fuel, &inst, r->error);
   if (st != HW_OK) return st;
   uint8_t *blob;
   size_t len;
-  if ((st = hw_platform_encode(p, &blob, &len, error)) != HW_OK) return st;
+  if ((st = hw_platform_encode(r->platform, &blob, &len, r->error)) != HW_OK) {
+    hw_instance_delete(inst);
+    return st;
+  }
   hw_fault f = {0};
-  st = hw_instance_init(*out, blob, len, &f);
+  st = hw_instance_init(inst, blob, len, &f);
   free(blob);
-  if (st != HW_OK) st = hw_fail(error, st, "%s", f.message.s ? f.message.s : "hw_init failed");
+  if (st != HW_OK) st = hw_fail(r->error, st, "%s", f.message.s ? f.message.s : "hw_init failed");
   hw_text_free(&f.message);
   if (st != HW_OK) {
-    hw_instance_delete(*out);
-    *out = NULL;
+    hw_instance_delete(inst);
+    return st;
   }
+  r->inst = inst;
+  return HW_OK;
+}
+
+static hw_status_t on_header(replay *r, json_t *o, const char *t) {
+  json_t *fmt = json_object_get(o, "format"), *ver = json_object_get(o, "version");
+  if (strcmp(t, "header") != 0) return bad(r, "the first line is not a header");
+  if (!json_is_string(fmt) || strcmp(json_string_value(fmt), "heapwise-trace") != 0) return bad(r, "format is not heapwise-trace");
+  if (!json_is_integer(ver) || json_integer_value(ver) != 1) {
+    return bad(r, "trace version %lld; this reader knows version 1", json_is_integer(ver) ? (long long)json_integer_value(ver) : -1LL);
+  }
+  json_t *limits = json_object_get(o, "limits");
+  json_t *cap = json_object_get(limits, "opCap"), *fuel = json_object_get(limits, "fuel");
+  if (json_is_integer(cap) && json_integer_value(cap) > 0 && json_integer_value(cap) <= HW_MAX_OPS) r->op_cap = (uint32_t)json_integer_value(cap);
+  /* The budget the recording host enforced: fuel runs out at the same event here. 0 (a trace
+   * of an unmetered host) leaves the policy's own. */
+  if (json_is_integer(fuel) && json_integer_value(fuel) > 0 && json_integer_value(fuel) <= 0x7fffffff) r->fuel = (uint32_t)json_integer_value(fuel);
+  char label[600];
+  snprintf(label, sizeof label, "%s:1 platform", r->path);
+  hw_status_t st = hw_platform_from_json(json_object_get(o, "platform"), label, &r->platform, r->error);
+  return st == HW_OK ? fresh_instance(r) : st;
+}
+
+static int keep_log(replay *r, const hw_text *line) {
+  if (r->log_count == r->log_cap) {
+    size_t cap = r->log_cap ? r->log_cap * 2 : 8;
+    char **l = realloc(r->logs, cap * sizeof *l);
+    if (!l) return 0;
+    r->logs = l;
+    r->log_cap = cap;
+  }
+  return (r->logs[r->log_count++] = strdup(line->s ? line->s : "")) != NULL;
+}
+
+static hw_status_t on_event(replay *r, json_t *o) {
+  uint32_t i = 0;
+  if (r->pending >= 0) return bad(r, "event %lld has no answer or fault line", (long long)r->pending);
+  if (!hw_trace_get_u32(o, "i", &i) || (int64_t)i != r->last_event + 1) return bad(r, "event index does not increase by one");
+  hw_status_t st;
+  if (!r->inst && (st = fresh_instance(r)) != HW_OK) return st;
+  hw_instance *inst = r->inst;
+  uint64_t memsize;
+  uint8_t *mem = hw_instance_memory(inst, &memsize);
+  hw_event_record rec = {0};
+  uint32_t len;
+  char why[256];
+  if (!hw_trace_encode_event(o, mem + inst->input, r->platform->heap_count, &rec, &len, why, sizeof why)) return bad(r, "%s", why);
+  r->last_event = r->pending = i;
+  hw_text_reset(&r->actual);
+  hw_text_reset(&r->why);
+  drop_logs(r);
+  r->actual_fault = NULL;
+  st = hw_instance_event(inst, len, &r->fault);
+  if (st != HW_OK) {
+    r->actual_fault = r->fault.kind;
+  } else {
+    mem = hw_instance_memory(inst, &memsize);
+    hw_op_context c = {rec.kind, rec.buf, rec.failed_heaps, rec.heap != HW_NONE, r->platform, rec.size, rec.devices, (rec.flags & HW_BUFFER_FLAG_PROTECTED) != 0};
+    if (hw_outcome_read(mem, inst->output, r->op_cap, r->out, &r->why) != HW_OK || hw_ops_validate(r->out, &c, &r->why) != HW_OK ||
+        hw_manifest_check_ops(r->current->manifest, r->out, r->platform, &r->why) != HW_OK) {
+      r->actual_fault = "invalid-op";
+    } else {
+      hw_trace_answer_line(&r->actual, i, r->out);
+    }
+  }
+  hw_text line = {0};
+  for (size_t k = 0; k < inst->log.count; k++) {
+    hw_text_reset(&line);
+    hw_trace_log_line(&line, i, inst->log.lines[k].fd, inst->log.lines[k].text, inst->log.lines[k].len);
+    if (!keep_log(r, &line)) {
+      hw_text_free(&line);
+      return hw_fail(r->error, HW_ERR_NO_MEMORY, "out of memory");
+    }
+  }
+  hw_text_free(&line);
+  if (r->actual_fault) {
+    /* A fault poisons the instance; the next event gets a fresh one, as a restarted host would. */
+    hw_instance_delete(r->inst);
+    r->inst = NULL;
+  }
+  r->result->events++;
+  return HW_OK;
+}
+
+static hw_status_t on_log(replay *r, json_t *o, const char *raw) {
+  uint32_t i = 0;
+  if (r->pending < 0) return bad(r, "log line without its event");
+  if (!hw_trace_get_u32(o, "i", &i) || (int64_t)i != r->pending) return bad(r, "log line for an event that is not the last one");
+  const char *actual = r->log_next < r->log_count ? r->logs[r->log_next++] : "(no log line)";
+  if (strcmp(actual, raw) != 0) return diverged(r, i, raw, actual);
+  return HW_OK;
+}
+
+static hw_status_t on_outcome(replay *r, json_t *o, const char *t, const char *raw) {
+  uint32_t i = 0;
+  if (!hw_trace_get_u32(o, "i", &i) || (int64_t)i != r->pending) return bad(r, "%s line for an event that is not the last one", t);
+  r->pending = -1;
+  if (r->log_next < r->log_count) return diverged(r, i, "(no more log lines)", r->logs[r->log_next]);
+  /* A recorded fault matches a fault of the same kind (messages carry host-specific labels). */
+  const char *ek = !strcmp(t, "fault") ? json_string_value(json_object_get(o, "kind")) : NULL;
+  if (ek ? r->actual_fault && !strcmp(r->actual_fault, ek) : !r->actual_fault && r->actual.s && !strcmp(r->actual.s, raw)) return HW_OK;
+  if (!r->actual_fault) return diverged(r, i, raw, r->actual.s ? r->actual.s : "");
+  hw_text msg = {0};
+  hw_text_addf(&msg, "fault (%s): %s", r->actual_fault, !strcmp(r->actual_fault, "invalid-op") ? (r->why.s ? r->why.s : "") : (r->fault.message.s ? r->fault.message.s : ""));
+  hw_status_t st = diverged(r, i, raw, msg.s ? msg.s : "");
+  hw_text_free(&msg);
   return st;
+}
+
+/* The module a swap line names, by sha256: the given policy, a candidate, or the built-in. */
+static hw_policy_t *find_module(replay *r, const char *sha) {
+  if (!strcmp(r->given->sha256, sha)) return (hw_policy_t *)r->given;
+  for (size_t k = 0; r->opts && k < r->opts->candidate_count; k++) {
+    const hw_policy_t *c = r->opts->candidates[k];
+    if (c && !strcmp(c->sha256, sha)) return (hw_policy_t *)c;
+  }
+  if (!r->builtin) hw_policy_load_builtin("default", NULL, &r->builtin, NULL);
+  return r->builtin && !strcmp(r->builtin->sha256, sha) ? r->builtin : NULL;
+}
+
+static hw_status_t on_swap(replay *r, json_t *o) {
+  uint32_t i = 0;
+  if (r->pending >= 0) return bad(r, "swap line before the answer of event %lld", (long long)r->pending);
+  if (!hw_trace_get_u32(o, "i", &i) || (int64_t)i != r->last_event + 1) return bad(r, "swap before event %u, but the next event is %lld", i, (long long)(r->last_event + 1));
+  json_t *pol = json_object_get(o, "policy");
+  const char *sha = json_string_value(json_object_get(pol, "sha256"));
+  if (!sha) return bad(r, "swap lacks the policy identity");
+  hw_policy_t *next = find_module(r, sha);
+  if (!next) {
+    const char *name = json_string_value(json_object_get(pol, "name")), *version = json_string_value(json_object_get(pol, "version"));
+    return bad(r, "the trace swaps to %s %s (sha256 %s): no such module among the policies given and the built-in; pass it as a candidate", name ? name : "?",
+               version ? version : "?", sha);
+  }
+  hw_policy_unref(r->current);
+  r->current = hw_policy_ref(next);
+  return fresh_instance(r);
 }
 
 void hw_replay_result_clear(hw_replay_result_t *r) {
@@ -130,27 +234,41 @@ void hw_replay_result_clear(hw_replay_result_t *r) {
   memset(r, 0, sizeof *r);
 }
 
-hw_status_t hw_replay_file(const char *path, const hw_policy_t *cpolicy, hw_replay_result_t *result, hw_error_t **error) {
-  if (!path || !cpolicy || !result) return hw_fail(error, HW_ERR_ARGUMENT, "hw_replay_file: NULL argument");
+/* One line; *ended set by the end line. */
+static hw_status_t on_line(replay *r, char *line, size_t n, int *ended) {
+  json_error_t je;
+  json_t *o = json_loadb(line, n, 0, &je);
+  if (!json_is_object(o)) {
+    json_decref(o);
+    return bad(r, "not a JSON object");
+  }
+  const char *t = json_string_value(json_object_get(o, "t"));
+  hw_status_t st = HW_OK;
+  if (!t) st = bad(r, "missing line type \"t\"");
+  else if (r->line == 1) st = on_header(r, o, t);
+  else if (!strcmp(t, "event")) st = on_event(r, o);
+  else if (!strcmp(t, "log")) st = on_log(r, o, line);
+  else if (!strcmp(t, "answer") || !strcmp(t, "fault")) st = on_outcome(r, o, t, line);
+  else if (!strcmp(t, "swap")) st = on_swap(r, o);
+  else if (!strcmp(t, "end")) *ended = 1;
+  json_decref(o);
+  return st;
+}
+
+hw_status_t hw_replay_file_with(const char *path, const hw_policy_t *policy, const hw_replay_options_t *opts, hw_replay_result_t *result, hw_error_t **error) {
+  if (!path || !policy || !result) return hw_fail(error, HW_ERR_ARGUMENT, "hw_replay_file: NULL argument");
   memset(result, 0, sizeof *result);
-  hw_policy_t *policy = (hw_policy_t *)cpolicy;
-  replay r = {path, error, 0};
+  replay r = {.path = path, .error = error, .given = policy, .opts = opts, .op_cap = 64, .last_event = -1, .pending = -1, .result = result};
+  r.fuel = policy->fuel;
   FILE *f = fopen(path, "r");
   if (!f) return hw_fail(error, HW_ERR_IO, "%s: cannot read trace: %s", path, strerror(errno));
+  r.current = hw_policy_ref(policy);
   char *line = NULL;
   size_t cap = 0;
   ssize_t n;
   hw_status_t st = HW_OK;
-  hw_platform_t *platform = NULL;
-  hw_instance *inst = NULL;
-  hw_outcome *out = calloc(1, sizeof *out);
-  hw_text actual = {0}, why = {0};
-  hw_fault fault = {0};
-  int64_t last_event = -1, pending = -1;
   int ended = 0;
-  uint32_t op_cap = 64;
-  hw_policy_t *current = hw_policy_ref(policy);
-  if (!out) {
+  if (!(r.out = calloc(1, sizeof *r.out))) {
     st = hw_fail(error, HW_ERR_NO_MEMORY, "out of memory");
     goto done;
   }
@@ -161,150 +279,27 @@ hw_status_t hw_replay_file(const char *path, const hw_policy_t *cpolicy, hw_repl
       st = bad(&r, "line after the end line");
       goto done;
     }
-    json_error_t je;
-    json_t *o = json_loadb(line, (size_t)n, 0, &je);
-    if (!json_is_object(o)) {
-      json_decref(o);
-      st = bad(&r, "not a JSON object");
-      goto done;
-    }
-    const char *t = json_string_value(json_object_get(o, "t"));
-    if (!t) {
-      json_decref(o);
-      st = bad(&r, "missing line type \"t\"");
-      goto done;
-    }
-    if (r.line == 1) {
-      json_t *fmt = json_object_get(o, "format"), *ver = json_object_get(o, "version");
-      if (strcmp(t, "header") != 0) st = bad(&r, "the first line is not a header");
-      else if (!json_is_string(fmt) || strcmp(json_string_value(fmt), "heapwise-trace") != 0) st = bad(&r, "format is not heapwise-trace");
-      else if (!json_is_integer(ver) || json_integer_value(ver) != 1) st = bad(&r, "trace version %lld; this reader knows version 1", json_is_integer(ver) ? (long long)json_integer_value(ver) : -1LL);
-      else {
-        char label[600];
-        snprintf(label, sizeof label, "%s:1 platform", path);
-        json_t *cap = json_object_get(json_object_get(o, "limits"), "opCap");
-        if (json_is_integer(cap) && json_integer_value(cap) > 0 && json_integer_value(cap) <= HW_MAX_OPS) op_cap = (uint32_t)json_integer_value(cap);
-        st = hw_platform_from_json(json_object_get(o, "platform"), label, &platform, error);
-        if (st == HW_OK) st = fresh_instance(current, platform, &inst, error);
-      }
-      json_decref(o);
-      if (st != HW_OK) goto done;
-      continue;
-    }
-    if (!strcmp(t, "event")) {
-      uint32_t i = 0;
-      if (pending >= 0) st = bad(&r, "event %lld has no answer or fault line", (long long)pending);
-      else if (!get_u32(o, "i", &i) || (int64_t)i != last_event + 1) st = bad(&r, "event index does not increase by one");
-      if (st != HW_OK) {
-        json_decref(o);
-        goto done;
-      }
-      if (!inst && (st = fresh_instance(current, platform, &inst, error)) != HW_OK) {
-        json_decref(o);
-        goto done;
-      }
-      uint64_t memsize;
-      uint8_t *mem = hw_instance_memory(inst, &memsize);
-      hw_event_record rec = {0};
-      uint32_t len;
-      st = encode_event(&r, o, mem + inst->input, platform->heap_count, &rec, &len);
-      json_decref(o);
-      if (st != HW_OK) goto done;
-      last_event = pending = i;
-      hw_text_reset(&actual);
-      hw_text_reset(&why);
-      st = hw_instance_event(inst, len, &fault);
-      const char *fkind = fault.kind;
-      if (st == HW_OK) {
-        mem = hw_instance_memory(inst, &memsize);
-        st = hw_outcome_read(mem, inst->output, op_cap, out, &why);
-        hw_op_context c = {rec.kind, rec.buf, rec.failed_heaps, rec.heap != HW_NONE, platform, rec.size, rec.devices, (rec.flags & HW_BUFFER_FLAG_PROTECTED) != 0};
-        if (st == HW_OK) st = hw_ops_validate(out, &c, &why);
-        fkind = "invalid-op";
-        hw_text_reset(&fault.message);
-        hw_text_addf(&fault.message, "policy module %s: %s", current->label, why.s ? why.s : "");
-      }
-      if (st == HW_OK) {
-        hw_trace_answer_line(&actual, i, out);
-      } else {
-        hw_trace_fault_line(&actual, i, fkind, fault.message.s ? fault.message.s : "");
-        /* A trap poisons the instance; later events get a fresh one, as a restarted host would. */
-        hw_instance_delete(inst);
-        inst = NULL;
-        st = HW_OK;
-      }
-      result->events++;
-      continue;
-    }
-    if (!strcmp(t, "answer") || !strcmp(t, "fault")) {
-      uint32_t i = 0;
-      if (!get_u32(o, "i", &i) || (int64_t)i != pending) {
-        json_decref(o);
-        st = bad(&r, "%s line for an event that is not the last one", t);
-        goto done;
-      }
-      pending = -1;
-      int same;
-      if (!strcmp(t, "fault")) {
-        /* Compare the kinds only: messages carry host-specific module labels. */
-        json_t *a = json_loads(actual.s ? actual.s : "", 0, NULL);
-        const char *ak = a ? json_string_value(json_object_get(a, "kind")) : NULL;
-        const char *ek = json_string_value(json_object_get(o, "kind"));
-        same = a && !strcmp(json_string_value(json_object_get(a, "t")), "fault") && ak && ek && !strcmp(ak, ek);
-        json_decref(a);
-      } else {
-        same = actual.s && !strcmp(actual.s, line);
-      }
-      json_decref(o);
-      if (!same) {
-        result->diverged = 1;
-        result->index = i;
-        result->line = (uint32_t)r.line;
-        result->expected = strdup(line);
-        result->actual = strdup(actual.s ? actual.s : "");
-        st = hw_fail(error, HW_ERR_DIVERGED, "%s:%lu: event %u: the policy answered differently\n  expected: %s\n  actual:   %s", path, r.line, i, line,
-                     actual.s ? actual.s : "");
-        goto done;
-      }
-      continue;
-    }
-    if (!strcmp(t, "swap")) {
-      /* The recording engine changed module here: follow it when this host can find that module
-       * (the built-in by its sha256, or a .so by its path); otherwise the given policy goes on. */
-      json_t *pol = json_object_get(o, "policy");
-      const char *sha = json_string_value(json_object_get(pol, "sha256"));
-      const char *spath = json_string_value(json_object_get(pol, "path"));
-      hw_policy_t *next = NULL;
-      hw_policy_t *builtin = NULL;
-      if (hw_policy_load_builtin("default", NULL, &builtin, NULL) == HW_OK && sha && !strcmp(sha, builtin->sha256)) next = builtin;
-      else hw_policy_delete(builtin);
-      size_t n = spath ? strlen(spath) : 0;
-      if (!next && n > 3 && !strcmp(spath + n - 3, ".so")) hw_policy_load_file(spath, NULL, &next, NULL);
-      json_decref(o);
-      if (next) {
-        hw_policy_unref(current);
-        current = next;
-        hw_instance_delete(inst);
-        inst = NULL;
-        if ((st = fresh_instance(current, platform, &inst, error)) != HW_OK) goto done;
-      }
-      continue;
-    }
-    if (!strcmp(t, "end")) ended = 1;
-    json_decref(o);
+    if ((st = on_line(&r, line, (size_t)n, &ended)) != HW_OK) goto done;
   }
   if (r.line == 0) st = hw_fail(error, HW_ERR_INPUT, "%s: empty trace", path);
   else if (!ended) st = hw_fail(error, HW_ERR_INPUT, "%s: no end line after line %lu (truncated trace)", path, r.line);
-  else if (pending >= 0) st = hw_fail(error, HW_ERR_INPUT, "%s: event %lld has no answer", path, (long long)pending);
+  else if (r.pending >= 0) st = hw_fail(error, HW_ERR_INPUT, "%s: event %lld has no answer", path, (long long)r.pending);
 done:
   free(line);
   fclose(f);
-  free(out);
-  hw_text_free(&actual);
-  hw_text_free(&why);
-  hw_text_free(&fault.message);
-  hw_instance_delete(inst);
-  hw_platform_delete(platform);
-  hw_policy_unref(current);
+  free(r.out);
+  hw_text_free(&r.actual);
+  hw_text_free(&r.why);
+  hw_text_free(&r.fault.message);
+  drop_logs(&r);
+  free(r.logs);
+  hw_instance_delete(r.inst);
+  hw_platform_delete(r.platform);
+  hw_policy_unref(r.current);
+  hw_policy_unref(r.builtin);
   return st;
+}
+
+hw_status_t hw_replay_file(const char *path, const hw_policy_t *policy, hw_replay_result_t *result, hw_error_t **error) {
+  return hw_replay_file_with(path, policy, NULL, result, error);
 }

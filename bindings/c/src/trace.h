@@ -42,9 +42,11 @@ typedef struct hw_call_record {
   uint32_t access;
 } hw_call_record;
 
-/* fuel 0: this host meters no fuel (wasm2c code runs unmetered); replay then uses its default. */
+/* limits: the fuel budget per call, the op cap and whether the log capability was granted. */
 void hw_trace_header_line(hw_text *t, const char *host, const char *backend, const char *name, const char *version, const char *sha256,
-                          const char *path, uint32_t fuel, uint32_t op_cap, json_t *platform);
+                          const char *path, uint32_t fuel, uint32_t op_cap, int log, json_t *platform);
+/* A line a debug build wrote while answering event i. */
+void hw_trace_log_line(hw_text *t, uint32_t i, uint32_t fd, const char *text, size_t len);
 /* The engine switched module before event i: "explicit" or "fault". */
 void hw_trace_swap_line(hw_text *t, uint32_t i, const char *reason, const char *name, const char *version, const char *sha256, const char *path);
 void hw_trace_call_line(hw_text *t, const hw_call_record *c);

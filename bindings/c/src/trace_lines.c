@@ -31,17 +31,23 @@ static void policy_text(hw_text *t, const char *name, const char *version, const
 }
 
 void hw_trace_header_line(hw_text *t, const char *host, const char *backend, const char *name, const char *version, const char *sha256,
-                          const char *path, uint32_t fuel, uint32_t op_cap, json_t *platform) {
+                          const char *path, uint32_t fuel, uint32_t op_cap, int log, json_t *platform) {
   hw_text_add(t, "{\"t\":\"header\",\"format\":\"heapwise-trace\",\"version\":1,\"abi\":\"1.0\",\"host\":");
   str(t, host);
   hw_text_add(t, ",\"backend\":");
   str(t, backend);
   hw_text_add(t, ",\"policy\":");
   policy_text(t, name, version, sha256, path);
-  hw_text_addf(t, ",\"limits\":{\"fuel\":%u,\"opCap\":%u,\"log\":false},\"platform\":", fuel, op_cap);
+  hw_text_addf(t, ",\"limits\":{\"fuel\":%u,\"opCap\":%u,\"log\":%s},\"platform\":", fuel, op_cap, log ? "true" : "false");
   char *p = json_dumps(platform, JSON_COMPACT | JSON_ENCODE_ANY);
   hw_text_add(t, p ? p : "null");
   free(p);
+  hw_text_add(t, "}");
+}
+
+void hw_trace_log_line(hw_text *t, uint32_t i, uint32_t fd, const char *text, size_t len) {
+  hw_text_addf(t, "{\"t\":\"log\",\"i\":%u,\"fd\":%u,\"text\":", i, fd);
+  hw_text_json_string(t, text, len);
   hw_text_add(t, "}");
 }
 

@@ -146,6 +146,7 @@ typedef struct module_info {
   /* export table: name -> (kind, index) */
   struct { char name[64]; uint8_t kind; uint32_t index; } *exports;
   uint32_t nexports;
+  int log; /* the caller grants the log capability */
 } module_info;
 
 static void refuse(module_info *m, const char *fmt, ...) {
@@ -194,6 +195,48 @@ static void scan_code(module_info *m, reader *r) {
     free(body.error);
     r->pos = end;
   }
+}
+
+/* The imports a module may have (ALLOWED_IMPORTS of abi/v1.json), and with the log capability
+ * a debug build's two WASI imports (LOG_IMPORTS of host/module/policy-module.ts). */
+typedef struct allowed_import {
+  const char *key;
+  functype type;
+} allowed_import;
+
+static const allowed_import ALLOWED[] = {{"env.abort", {{0x7f, 0x7f, 0x7f, 0x7f}, {0}, 4, 0}}};
+static const allowed_import LOG_ALLOWED[] = {
+    {"wasi_snapshot_preview1.fd_write", {{0x7f, 0x7f, 0x7f, 0x7f}, {0x7f}, 4, 1}},
+    {"wasi_snapshot_preview1.proc_exit", {{0x7f}, {0}, 1, 0}},
+};
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Refuses an import outside the table, or with another signature, in the Node host's words. */
+static void check_import(module_info *m, const char *mod, const char *nm, uint8_t kind, const char *kname, const functype *ft) {
+  char key[260];
+  snprintf(key, sizeof key, "%s.%s", mod, nm);
+  const allowed_import *found = NULL;
+  int is_log = 0;
+  for (size_t i = 0; i < COUNT(ALLOWED); i++) if (!strcmp(key, ALLOWED[i].key)) found = &ALLOWED[i];
+  for (size_t i = 0; i < COUNT(LOG_ALLOWED); i++) {
+    if (!strcmp(key, LOG_ALLOWED[i].key)) {
+      is_log = 1;
+      if (m->log) found = &LOG_ALLOWED[i];
+    }
+  }
+  if (!found || kind != 0) {
+    char table[256] = "";
+    for (size_t i = 0; i < COUNT(ALLOWED); i++) snprintf(table + strlen(table), sizeof table - strlen(table), "%s%s", i ? ", " : "", ALLOWED[i].key);
+    for (size_t i = 0; m->log && i < COUNT(LOG_ALLOWED); i++) snprintf(table + strlen(table), sizeof table - strlen(table), ", %s", LOG_ALLOWED[i].key);
+    refuse(m, "forbidden import %s (%s); a policy may import only %s%s", key, kname, table,
+           !m->log && is_log ? " (a debug build: load it with the log capability)" : "");
+    return;
+  }
+  char got[128], exp[128];
+  if (ft) sig_text(ft, got, sizeof got);
+  else strcpy(got, "?");
+  sig_text(&found->type, exp, sizeof exp);
+  if (strcmp(got, exp) != 0) refuse(m, "import %s has signature %s, expected %s", key, got, exp);
 }
 
 static void read_module(module_info *m, reader *r) {
@@ -255,15 +298,7 @@ static void read_module(module_info *m, reader *r) {
           else if (kind == 4) { byte(&s); u32(&s); }
           else { fail(&s, "unknown import kind %u", kind); break; }
           if (s.error) break;
-          if (strcmp(mod, "env") != 0 || strcmp(nm, "abort") != 0 || kind != 0) {
-            refuse(m, "forbidden import %s.%s (%s); a policy may import only env.abort", mod, nm, kname);
-          } else {
-            functype want = {{0x7f, 0x7f, 0x7f, 0x7f}, {0}, 4, 0};
-            char got[128], exp[128];
-            if (ft) sig_text(ft, got, sizeof got); else strcpy(got, "?");
-            sig_text(&want, exp, sizeof exp);
-            if (strcmp(got, exp) != 0) refuse(m, "import %s.%s has signature %s, expected %s", mod, nm, got, exp);
-          }
+          check_import(m, mod, nm, kind, kname, ft);
         }
         break;
       }
@@ -346,8 +381,9 @@ static void check(module_info *m, uint64_t cap) {
   }
 }
 
-char *hw_wasm_check(const uint8_t *bytes, size_t len, uint64_t cap_bytes) {
+char *hw_wasm_check(const uint8_t *bytes, size_t len, uint64_t cap_bytes, int log_capability) {
   module_info m = {0};
+  m.log = log_capability;
   reader r = {bytes, 0, len, NULL};
   read_module(&m, &r);
   char *result;

@@ -1,17 +1,22 @@
 /* heapwise-c: the C host's test driver, what the cross-host tests call.
- *   heapwise-c --workload W [--policy default|X.so] [--backend model|kernel] [--record FILE]
- *   heapwise-c --replay TRACE [--policy default|X.so]        exit 0 identical, 5 divergent
- *   heapwise-c --platform P --request R [--policy ...]       prints the decision JSON
- *   heapwise-c --bench-decide                                per-decision cost, ns (p50)
+ *   heapwise-c --workload W [policy options] [--backend model|kernel] [--record FILE]
+ *              [--fallback default|X.so] [--trace-policy-path P]
+ *   heapwise-c --replay TRACE [policy options] [--candidate X.so ...]   exit 0 identical, 5 divergent
+ *   heapwise-c --platform P --request R [policy options]                prints the decision JSON
+ *   heapwise-c --bench-decide                                           per-decision cost, ns (p50)
+ * Policy options: --policy default|X.so, --fuel N (units per call), --log (grant a debug build
+ * its log sink; its lines go to the trace and to stderr), --manifest M.
+ * --trace-policy-path records P as the header's policy path ("" records null: replay then finds
+ * the module by its sha256; Node and Deno replay a C trace that way).
  * Exit codes as the Node CLI: 0 ok, 1 internal/fault, 2 bad input, 3 no fit, 5 diverged. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
 
+#include "bench_decide.h"
 #include "heapwise.h"
 #include "workload.h"
 
@@ -34,29 +39,51 @@ static int report(hw_status_t st, hw_error_t *err) {
   return exit_code(st);
 }
 
-static hw_status_t load_policy(const char *spec, hw_policy_t **out, hw_error_t **err) {
-  if (!spec || !strcmp(spec, "default")) return hw_policy_load_builtin("default", NULL, out, err);
-  return hw_policy_load_file(spec, NULL, out, err);
+/* What the command line says about the policy and the session. */
+typedef struct options {
+  const char *policy, *backend, *record, *fallback, *trace_policy_path, *manifest;
+  const char *candidates[16];
+  size_t candidate_count;
+  uint32_t fuel;
+  int log;
+} options;
+
+static hw_status_t load_policy(const char *spec, const options *o, hw_policy_t **out, hw_error_t **err) {
+  hw_policy_options_t po = {.fuel = o->fuel, .log = o->log, .manifest_path = o->manifest};
+  if (!spec || !strcmp(spec, "default")) return hw_policy_load_builtin("default", &po, out, err);
+  return hw_policy_load_file(spec, &po, out, err);
 }
 
-static int run_workload(const char *file, const char *policy_spec, const char *backend, const char *record) {
+/* A debug build's lines, as `heapwise simulate --log` prints them. */
+static void print_log(void *ctx, uint32_t event, uint32_t fd, const char *text) {
+  fprintf(stderr, "[policy %s, event %u] %s\n", fd == 2 ? "stderr" : "stdout", event, text);
+}
+
+static int run_workload(const char *file, const options *o) {
   hw_error_t *err = NULL;
   hw_workload w;
-  hw_policy_t *policy = NULL;
+  hw_policy_t *policy = NULL, *fallback = NULL;
   hw_engine_t *engine = NULL;
   hw_status_t st = hw_workload_load(file, &w, &err);
-  if (st == HW_OK) st = load_policy(policy_spec, &policy, &err);
-  hw_engine_options_t opts = {.backend = backend && !strcmp(backend, "kernel") ? HW_BACKEND_KERNEL : HW_BACKEND_MODEL};
+  if (st == HW_OK) st = load_policy(o->policy, o, &policy, &err);
+  if (st == HW_OK && o->fallback) {
+    /* The fallback gets the budget of its own (the default), as the Node engine's does. */
+    options fo = {.log = o->log};
+    st = load_policy(o->fallback, &fo, &fallback, &err);
+  }
+  hw_engine_options_t opts = {.backend = !strcmp(o->backend, "kernel") ? HW_BACKEND_KERNEL : HW_BACKEND_MODEL, .fallback = fallback,
+                              .log = o->log ? print_log : NULL};
   if (st == HW_OK) st = hw_engine_new(policy, w.platform, &opts, &engine, &err);
   char *tmp = NULL;
   FILE *out = NULL;
-  if (st == HW_OK && record) {
+  if (st == HW_OK && o->record) {
     /* Written to a temporary file and renamed at the end: never a half-written trace. */
-    if (asprintf(&tmp, "%s.tmp.%d", record, (int)getpid()) < 0 || !(out = fopen(tmp, "w"))) {
+    if (asprintf(&tmp, "%s.tmp.%d", o->record, (int)getpid()) < 0 || !(out = fopen(tmp, "w"))) {
       st = HW_ERR_IO;
       err = hw_error_new(st, "cannot create the trace file");
     } else {
-      st = hw_engine_trace_start(engine, out, policy_spec && strcmp(policy_spec, "default") ? policy_spec : NULL);
+      const char *path = o->trace_policy_path ? o->trace_policy_path : o->policy && strcmp(o->policy, "default") ? o->policy : NULL;
+      st = hw_engine_trace_start(engine, out, path);
       if (st != HW_OK) err = hw_error_new(st, hw_engine_last_error(engine));
     }
   }
@@ -70,30 +97,36 @@ static int run_workload(const char *file, const char *policy_spec, const char *b
     err = hw_error_new(st, "writing the trace file failed");
   }
   if (tmp) {
-    if (st == HW_OK && rename(tmp, record) != 0) {
+    if (st == HW_OK && rename(tmp, o->record) != 0) {
       st = HW_ERR_IO;
       err = hw_error_new(st, "renaming the trace file failed");
     }
     if (st != HW_OK) unlink(tmp);
     free(tmp);
   }
-  if (st == HW_OK) fprintf(stderr, "heapwise-c: %u events, policy %s %s\n", hw_engine_events(engine), hw_policy_name(policy), hw_policy_version(policy));
+  if (st == HW_OK) fprintf(stderr, "heapwise-c: %u events, policy %s %s\n", hw_engine_events(engine), hw_policy_name(hw_engine_policy(engine)),
+                           hw_policy_version(hw_engine_policy(engine)));
   hw_engine_delete(engine);
   hw_policy_delete(policy);
+  hw_policy_delete(fallback);
   hw_workload_free(&w);
   return report(st, err);
 }
 
-static int replay(const char *trace, const char *policy_spec) {
+static int replay(const char *trace, const options *o) {
   hw_error_t *err = NULL;
   hw_policy_t *policy = NULL;
-  hw_status_t st = load_policy(policy_spec, &policy, &err);
+  hw_policy_t *cands[16] = {0};
+  hw_status_t st = load_policy(o->policy, o, &policy, &err);
+  for (size_t i = 0; st == HW_OK && i < o->candidate_count; i++) st = load_policy(o->candidates[i], o, &cands[i], &err);
   hw_replay_result_t r = {0};
-  if (st == HW_OK) st = hw_replay_file(trace, policy, &r, &err);
+  hw_replay_options_t ro = {(const hw_policy_t *const *)cands, o->candidate_count};
+  if (st == HW_OK) st = hw_replay_file_with(trace, policy, &ro, &r, &err);
   if (st == HW_OK) printf("identical: %u events\n", r.events);
   else if (st == HW_ERR_DIVERGED) printf("diverged at event %u (line %u)\nexpected: %s\nactual:   %s\n", r.index, r.line, r.expected, r.actual);
   hw_replay_result_clear(&r);
   hw_policy_delete(policy);
+  for (size_t i = 0; i < o->candidate_count; i++) hw_policy_delete(cands[i]);
   if (st == HW_ERR_DIVERGED) {
     hw_error_delete(err);
     return 5;
@@ -109,7 +142,7 @@ static uint32_t access_of(const char *a) {
   return 0;
 }
 
-static int decide(const char *platform_file, const char *request_file, const char *policy_spec) {
+static int decide(const char *platform_file, const char *request_file, const options *o) {
   hw_error_t *err = NULL;
   hw_platform_t *platform = NULL;
   hw_policy_t *policy = NULL;
@@ -126,8 +159,9 @@ static int decide(const char *platform_file, const char *request_file, const cha
       err = hw_error_new(st, m);
     }
   }
-  if (st == HW_OK) st = load_policy(policy_spec, &policy, &err);
-  if (st == HW_OK) st = hw_engine_new(policy, platform, NULL, &engine, &err);
+  if (st == HW_OK) st = load_policy(o->policy, o, &policy, &err);
+  hw_engine_options_t eo = {.log = o->log ? print_log : NULL};
+  if (st == HW_OK) st = hw_engine_new(policy, platform, &eo, &engine, &err);
   if (st == HW_OK) {
     json_t *devs = json_object_get(req, "devices"), *name = json_object_get(req, "name");
     const char *names[HW_MAX_DEVICES];
@@ -155,91 +189,52 @@ static int decide(const char *platform_file, const char *request_file, const cha
   return report(st, err);
 }
 
-/* ---- per-decision cost --------------------------------------------------------------------- */
-
-static double now_ns(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return t.tv_sec * 1e9 + t.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return x < y ? -1 : x > y;
-}
-
-static int bench_decide(void) {
-  hw_error_t *err = NULL;
-  hw_platform_t *p = NULL;
-  hw_policy_t *policy = NULL;
-  hw_engine_t *e = NULL;
-  hw_status_t st = hw_platform_new("bench", &p, &err);
-  hw_heap_spec_t heaps[] = {{"linux,cma", 0, HW_DEFAULT, HW_DEFAULT, HW_DEFAULT, 32, 256u << 20, 0}, {"system", 0, HW_DEFAULT, HW_DEFAULT, HW_DEFAULT, 0, 0, 0}};
-  for (int i = 0; st == HW_OK && i < 2; i++) st = hw_platform_add_heap(p, &heaps[i], &err);
-  hw_device_spec_t dev = {"display", 32, 0, 0, HW_DEFAULT, 0, 0, NULL, 0};
-  if (st == HW_OK) st = hw_platform_add_device(p, &dev, &err);
-  if (st == HW_OK) st = hw_policy_load_builtin("default", NULL, &policy, &err);
-  if (st == HW_OK) st = hw_engine_new(policy, p, NULL, &e, &err);
-  if (st != HW_OK) return report(st, err);
-  const char *devs[] = {"display"};
-  hw_alloc_request_t r = {8u << 20, devs, 1, HW_ACCESS_WRITE, 0, "bench", 0};
-  hw_buffer_id_t id;
-  if ((st = hw_engine_allocate(e, &r, &id)) != HW_OK) return report(st, hw_error_new(st, hw_engine_last_error(e)));
-  enum { BATCH = 1000, ROUNDS = 200 };
-  double samples[ROUNDS];
-  /* One decision = one event handed to the policy and its answer validated and executed. */
-  for (int round = 0; round < ROUNDS; round++) {
-    double t0 = now_ns();
-    for (int i = 0; i < BATCH / 2; i++) {
-      hw_engine_device_begin(e, id, "display", HW_ACCESS_READ);
-      hw_engine_device_end(e, id, "display");
-    }
-    samples[round] = (now_ns() - t0) / BATCH;
-  }
-  qsort(samples, ROUNDS, sizeof samples[0], cmp_double);
-  printf("engine decision (device begin/end on the default policy, model backend): p50 %.1f ns, p90 %.1f ns\n", samples[ROUNDS / 2], samples[ROUNDS * 9 / 10]);
-  for (int round = 0; round < ROUNDS; round++) {
-    double t0 = now_ns();
-    for (int i = 0; i < BATCH / 2; i++) hw_engine_cpu_access(e, id, HW_ACCESS_WRITE);
-    samples[round] = (now_ns() - t0) / BATCH;
-  }
-  qsort(samples, ROUNDS, sizeof samples[0], cmp_double);
-  printf("engine decision (cpu begin/end with syncs, model backend): p50 %.1f ns, p90 %.1f ns\n", samples[ROUNDS / 2], samples[ROUNDS * 9 / 10]);
-  hw_engine_delete(e);
-  hw_policy_delete(policy);
-  hw_platform_delete(p);
-  return 0;
-}
-
 static void usage(void) {
   fprintf(stderr,
-          "usage: heapwise-c --workload W [--policy default|X.so] [--backend model|kernel] [--record FILE]\n"
-          "       heapwise-c --replay TRACE [--policy default|X.so]\n"
-          "       heapwise-c --platform P --request R [--policy default|X.so]\n"
+          "usage: heapwise-c --workload W [--policy default|X.so] [--fuel N] [--log] [--manifest M] [--backend model|kernel]\n"
+          "                  [--record FILE] [--fallback default|X.so] [--trace-policy-path P]\n"
+          "       heapwise-c --replay TRACE [--policy default|X.so] [--candidate X.so ...] [--log]\n"
+          "       heapwise-c --platform P --request R [--policy default|X.so] [--fuel N] [--log]\n"
           "       heapwise-c --bench-decide\n");
 }
 
 int main(int argc, char **argv) {
-  const char *workload = NULL, *policy = NULL, *backend = "model", *record = NULL, *trace = NULL, *platform = NULL, *request = NULL;
+  const char *workload = NULL, *trace = NULL, *platform = NULL, *request = NULL, *fuel = NULL;
+  options o = {.backend = "model"};
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
-    const char **slot = !strcmp(a, "--workload") ? &workload : !strcmp(a, "--policy") ? &policy : !strcmp(a, "--backend") ? &backend
-                      : !strcmp(a, "--record") ? &record : !strcmp(a, "--replay") ? &trace : !strcmp(a, "--platform") ? &platform
-                      : !strcmp(a, "--request") ? &request : NULL;
-    if (!strcmp(a, "--bench-decide")) return bench_decide();
+    if (!strcmp(a, "--bench-decide")) return hw_bench_decide();
+    if (!strcmp(a, "--log")) {
+      o.log = 1;
+      continue;
+    }
+    const char **slot = !strcmp(a, "--workload") ? &workload : !strcmp(a, "--policy") ? &o.policy : !strcmp(a, "--backend") ? &o.backend
+                      : !strcmp(a, "--record") ? &o.record : !strcmp(a, "--replay") ? &trace : !strcmp(a, "--platform") ? &platform
+                      : !strcmp(a, "--request") ? &request : !strcmp(a, "--fuel") ? &fuel : !strcmp(a, "--fallback") ? &o.fallback
+                      : !strcmp(a, "--trace-policy-path") ? &o.trace_policy_path : !strcmp(a, "--manifest") ? &o.manifest
+                      : !strcmp(a, "--candidate") && o.candidate_count < 16 ? &o.candidates[o.candidate_count++] : NULL;
     if (!slot || i + 1 >= argc) {
       usage();
       return 2;
     }
     *slot = argv[++i];
   }
-  if (strcmp(backend, "model") != 0 && strcmp(backend, "kernel") != 0) {
-    fprintf(stderr, "heapwise-c: --backend must be model or kernel, got %s\n", backend);
+  if (strcmp(o.backend, "model") != 0 && strcmp(o.backend, "kernel") != 0) {
+    fprintf(stderr, "heapwise-c: --backend must be model or kernel, got %s\n", o.backend);
     return 2;
   }
-  if (workload) return run_workload(workload, policy, backend, record);
-  if (trace) return replay(trace, policy);
-  if (platform && request) return decide(platform, request, policy);
+  if (fuel) {
+    char *end;
+    unsigned long v = strtoul(fuel, &end, 10);
+    if (*end || v < 1 || v > 0x7fffffffUL) {
+      fprintf(stderr, "heapwise-c: --fuel must be an integer from 1 to 2^31-1, got %s\n", fuel);
+      return 2;
+    }
+    o.fuel = (uint32_t)v;
+  }
+  if (workload) return run_workload(workload, &o);
+  if (trace) return replay(trace, &o);
+  if (platform && request) return decide(platform, request, &o);
   usage();
   return 2;
 }
