@@ -26,3 +26,5 @@ export { TraceFile } from './trace/file-sink.js';
 export { replay, type ReplayReport } from './trace/replay.js';
 export { diff, type DiffReport } from './trace/diff.js';
 export { explainRequest, explainTraceEvent, type Explanation } from './explain/explain.js';
+export { compilePolicy, type CompileOptions } from './compile/compile.js';
+export { writeImageSources } from './compile/image-sources.js';

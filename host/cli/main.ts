@@ -103,8 +103,9 @@ export function program(): Command {
     .description('turn a policy module into a shared object the C library loads with dlopen (wasm2c + cc)')
     .argument('<wasm>', 'policy module (path or built-in name)')
     .requiredOption('-o, --output <so>', 'the shared object to write')
-    .action(runCommand(async (wasm: string, o: { output: string }) => {
-      await compilePolicy(resolvePolicyPath(wasm), o.output);
+    .option('--manifest <file>', 'check this manifest and ship it beside the .so (default: X.manifest.json beside X.wasm)')
+    .action(runCommand(async (wasm: string, o: { output: string; manifest?: string }) => {
+      await compilePolicy(resolvePolicyPath(wasm), o.output, o.manifest ? { manifestPath: o.manifest } : {});
       process.stdout.write(`compiled ${o.output}\n`);
     }));
 

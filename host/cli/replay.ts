@@ -2,11 +2,14 @@
 import { EXIT } from '../errors.js';
 import { loadPolicyFile } from '../module/load-file.js';
 import { replay as runReplay } from '../trace/replay.js';
+import { parseHeader, readFirstLine } from '../trace/reader.js';
 import { describeAnswer } from './answer-text.js';
 import { progressBar } from './progress.js';
 
 export async function replay(trace: string, opts: { policy?: string; json?: boolean }): Promise<number> {
-  const policy = opts.policy ? await loadPolicyFile(opts.policy) : undefined;
+  // --policy runs under the limits the trace was recorded with (fuel budget, log capability).
+  const header = opts.policy ? parseHeader(readFirstLine(trace), trace) : null;
+  const policy = opts.policy ? await loadPolicyFile(opts.policy, { fuel: header!.limits.fuel, logCapability: !!header!.limits.log }) : undefined;
   const bar = progressBar('replay', 1, 0);
   let report;
   try {

@@ -8,6 +8,9 @@ import { checkIdentity } from './manifest.js';
 class GuestAbort extends Error {}
 class GuestExit extends Error {}
 
+/** Largest fd_write a debug build may make (bytes), in every host. */
+export const LOG_WRITE_CAP = 1 << 20;
+
 /** A line a debug build wrote to fd 1 or 2 during one call. */
 export interface LogLine {
   fd: number;
@@ -72,6 +75,8 @@ export class PolicyInstance {
             const ptr = dv.getUint32(iovs + i * 8, true);
             const len = dv.getUint32(iovs + i * 8 + 4, true);
             if (ptr + len > u8.length) return 21; // EFAULT
+            // A log is for people: more than 1 MiB in one write is a module gone wrong (the C host agrees).
+            if (total + len > LOG_WRITE_CAP) throw new GuestExit(`fd_write of more than ${LOG_WRITE_CAP} bytes`);
             text += new TextDecoder().decode(u8.subarray(ptr, ptr + len));
             total += len;
           }

@@ -29,10 +29,12 @@ export interface SimulateOptions {
   progressEvery?: number;
   /** Extra observers (trace recorders, reports) attached to the engine. */
   engineHook?: (engine: Engine) => void;
+  /** Policy to switch to when the module faults (default: none, faults end the run). */
+  fallback?: PolicyModule | null;
 }
 
 export function simulate(w: Workload, mod: PolicyModule, opts: SimulateOptions = {}): SimulationReport {
-  const engine = Engine.create(mod, w.platform, opts.backend ? { backend: opts.backend } : {});
+  const engine = Engine.create(mod, w.platform, { ...(opts.backend ? { backend: opts.backend } : {}), ...(opts.fallback ? { fallback: opts.fallback } : {}) });
   const ids = new Map<number, BufId>();
   let current = 0;
   const referee = new Referee(w.platform, {

@@ -24,7 +24,8 @@ export async function policyForTrace(h: Pick<TraceHeader, 'policy'> & { limits?:
   const fuel = h.limits?.fuel;
   const opts = { ...(fuel ? { fuel } : {}), logCapability: !!h.limits?.log };
   const named = h.policy.path ? resolve(dirname(traceFile), h.policy.path) : null;
-  if (named && existsSync(named)) {
+  // A C host's trace names the .so it loaded: find the module by sha256 instead.
+  if (named && existsSync(named) && named.endsWith('.wasm')) {
     const bytes = readFileSync(named);
     const sha = PolicyModule.sha256(bytes);
     if (sha !== want) {

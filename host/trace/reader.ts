@@ -1,6 +1,6 @@
 // Streaming trace reader (docs/trace.md): yields one checked line at a time, so memory does
 // not grow with the trace. Every fault is an InputError naming the file and line.
-import { createReadStream } from 'node:fs';
+import { createReadStream, openSync, readSync, closeSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { EventKind, NONE } from '../abi/generated.js';
 import { InputError } from '../errors.js';
@@ -59,6 +59,31 @@ function eventFrom(o: Record<string, unknown>, file: string, line: number): Even
     lastErrno: int(o.lastErrno, file, line, 'lastErrno'), name: new TextEncoder().encode(o.name), usage,
     state: Uint8Array.from(Buffer.from(o.state, 'hex')),
   };
+}
+
+/** The first line of a file (for a header check before streaming), read in small pieces. */
+export function readFirstLine(file: string): string | undefined {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch (e) {
+    throw new InputError(file, '', `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  try {
+    const chunks: Buffer[] = [];
+    const piece = Buffer.alloc(1 << 16);
+    for (;;) {
+      const n = readSync(fd, piece, 0, piece.length, null);
+      if (n === 0) break;
+      const nl = piece.subarray(0, n).indexOf(10);
+      if (nl >= 0) { chunks.push(Buffer.from(piece.subarray(0, nl))); break; }
+      chunks.push(Buffer.from(piece.subarray(0, n)));
+    }
+    const line = Buffer.concat(chunks).toString('utf8');
+    return line.length ? line : undefined;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Reads the header line; refuses other formats and versions with the line number. */
