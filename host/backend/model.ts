@@ -12,9 +12,13 @@ const NAME_MAX = 32; // DMA_BUF_NAME_LEN, NUL included
 
 interface ModelBuffer {
   heap: string;
+  /** udmabuf builds its sg table at the first begin_cpu_access; an END before that is EINVAL. */
+  udmabuf: boolean;
+  sgTable: boolean;
   size: bigint;
   name: string | null;
-  writable: boolean;
+  /** O_ACCMODE of the fd: mmap needs read access (O_WRONLY maps nothing), PROT_WRITE needs O_RDWR; UDMABUF_CREATE always gives O_RDWR. */
+  mode: number;
   stamp: number | null;
 }
 
@@ -57,15 +61,22 @@ export class ModelBackend implements Backend {
     if (heap.size > 0 && used + size > BigInt(heap.size)) return { ok: false, ...errno('ENOMEM') };
     this.used.set(heap.name, used + size);
     const fd = this.nextFd();
-    this.fds.set(fd, { heap: heap.name, size, name: null, writable: (fdFlags & 3) !== 0, stamp: null });
+    this.fds.set(fd, { heap: heap.name, udmabuf: heap.kind === HeapKind.UDMABUF, sgTable: false, size, name: null, mode: heap.kind === HeapKind.UDMABUF ? 2 : fdFlags & 3, stamp: null });
     return { ok: true, fd };
   }
 
   sync(fd: number, flags: bigint | number): IoctlResult {
-    if (!this.fds.has(fd)) return errno('EBADF');
+    const b = this.fds.get(fd);
+    if (!b) return errno('EBADF');
     const f = BigInt(flags);
     if ((f & ~SYNC_VALID_MASK) !== 0n) return errno('EINVAL');
     if ((f & 3n) === 0n) return errno('EINVAL');
+    // Measured on 6.12 (the differential test): udmabuf's end_cpu_access fails until a
+    // begin_cpu_access has built the buffer's sg table; the heaps accept END without START.
+    if (b.udmabuf) {
+      if ((f & 4n) === 0n) b.sgTable = true;
+      else if (!b.sgTable) return errno('EINVAL');
+    }
     return 0;
   }
 
@@ -80,8 +91,9 @@ export class ModelBackend implements Backend {
   cpuAccess(fd: number, _size: number, access: number, stamp: number): IoctlResult {
     const b = this.fds.get(fd);
     if (!b) return errno('EBADF');
+    if (b.mode === 1) return errno('EACCES');
     if ((access & 2) !== 0) {
-      if (!b.writable) return errno('EACCES');
+      if (b.mode !== 2) return errno('EACCES');
       b.stamp = stamp;
     }
     return 0;

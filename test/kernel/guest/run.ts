@@ -14,6 +14,7 @@ import './cases-oom.js';
 import './cases-probe.js';
 import './cases-cma.js';
 import './cases-engine.js';
+import './cases-differential.js';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
