@@ -16,7 +16,12 @@ typedef struct model_buffer {
   int used;
   char *heap;
   uint64_t size;
-  int writable;
+  /* O_ACCMODE of the fd: mmap needs read access (O_WRONLY maps nothing), PROT_WRITE needs
+   * O_RDWR; UDMABUF_CREATE always gives O_RDWR. */
+  int mode;
+  /* udmabuf builds its sg table at the first begin_cpu_access; an END before that is EINVAL. */
+  int udmabuf;
+  int sg_table;
   char name[NAME_MAX_BYTES];
   /* Host memory standing in for the pages, allocated at the first CPU mapping. */
   uint8_t *pages;
@@ -80,16 +85,23 @@ static int model_alloc(hw_backend *b, const hw_backend_heap *heap, uint64_t len,
   if (!(mb->heap = strdup(heap->name))) return ENOMEM;
   mb->used = 1;
   mb->size = size;
-  mb->writable = (fd_flags & 3) != 0;
+  mb->udmabuf = heap->kind == HW_HEAP_KIND_UDMABUF;
+  mb->mode = mb->udmabuf ? 2 : (int)(fd_flags & 3);
   *used += size;
   *fd = (int)slot + FIRST_FD;
   return 0;
 }
 
 static int model_sync(hw_backend *b, int fd, uint64_t flags) {
-  if (!lookup((model *)b, fd)) return EBADF;
+  model_buffer *mb = lookup((model *)b, fd);
+  if (!mb) return EBADF;
   if (flags & ~7ull) return EINVAL;
   if ((flags & 3) == 0) return EINVAL;
+  /* Measured on 6.12 (test/kernel/guest/cases-differential.ts). */
+  if (mb->udmabuf) {
+    if (!(flags & 4)) mb->sg_table = 1;
+    else if (!mb->sg_table) return EINVAL;
+  }
   return 0;
 }
 
@@ -107,14 +119,16 @@ static int model_cpu_access(hw_backend *b, int fd, uint64_t size, uint32_t acces
   (void)stamp;
   model_buffer *mb = lookup((model *)b, fd);
   if (!mb) return EBADF;
-  if ((access & 2) && !mb->writable) return EACCES;
+  if (mb->mode == 1) return EACCES;
+  if ((access & 2) && mb->mode != 2) return EACCES;
   return 0;
 }
 
 static int model_map(hw_backend *b, int fd, uint64_t size, uint32_t access, void **addr) {
   model_buffer *mb = lookup((model *)b, fd);
   if (!mb) return EBADF;
-  if ((access & 2) && !mb->writable) return EACCES;
+  if (mb->mode == 1) return EACCES;
+  if ((access & 2) && mb->mode != 2) return EACCES;
   if (size > mb->size) return EINVAL;
   if (!mb->pages && !(mb->pages = calloc(1, mb->size))) return ENOMEM;
   *addr = mb->pages;
