@@ -54,27 +54,43 @@ mkdir -p "$dst"
 cd "$root"
 cp package.json "$dst/"
 # The guest runs Node 20, which cannot run TypeScript: bundle each guest entry point (the
-# runner and the child processes it spawns) with esbuild. Bundling, not per-file transpiling,
-# because host/ imports JSON schemas without import attributes, which only a bundler resolves.
+# runner and the child processes it spawns) with esbuild, packages included, so the suite
+# needs nothing from node_modules. Bundling, not per-file transpiling, also because host/
+# imports JSON schemas without import attributes, which only a bundler resolves. ESM builds of
+# packages first (jsonc-parser's UMD build requires its own files at run time); the banner gives
+# CommonJS packages the `require` they use for Node built-ins.
 mapfile -t entries < <(ls test/kernel/guest/run.ts test/kernel/guest/*-child.ts 2>/dev/null)
 if [ ${#entries[@]} -gt 0 ]; then
-  "$root/node_modules/.bin/esbuild" "${entries[@]}" --bundle --packages=external --outbase=. --outdir="$dst" \
-    --format=esm --platform=node --target=node20 --log-level=warning
+  "$root/node_modules/.bin/esbuild" "${entries[@]}" --bundle --outbase=. --outdir="$dst" \
+    --format=esm --platform=node --target=node20 --log-level=warning --main-fields=module,main \
+    --banner:js="import { createRequire as __hwRequire } from 'node:module'; const require = __hwRequire(import.meta.url);"
 fi
 for dir in bin dist examples schemas; do
   if [ -d "$dir" ]; then cp -r "$dir" "$dst/"; fi
 done
-# The runtime dependencies (ajv for platform validation, commander for the CLI...), not the
-# dev ones: the guest runs the library and the CLI, never the build.
+# Runtime dependencies of bin/ and dist/ (the CLI, runnable by hand in the guest), minus the
+# policy toolchain (assemblyscript, binaryen's native tools): 20 MB instead of 320 MB, which
+# the guest would have to unpack into RAM.
 { npm ls --omit=dev --all --parseable 2>/dev/null || true; } | sed "s|^$root/||" | grep '^node_modules/' |
-  grep -v '^node_modules/node-addon-api$' | while read -r dep; do
+  grep -vE '^node_modules/(assemblyscript|@assemblyscript|node-addon-api)(/|$)' | while read -r dep; do
   mkdir -p "$dst/$(dirname "$dep")" && cp -r "$dep" "$dst/$dep"
 done
+rm -rf "$dst/node_modules/binaryen/bin"
 mkdir -p "$dst/bindings/node/build/Release"
 cp "$addon" "$dst/bindings/node/build/Release/"
 for wasm in policies/*/build/*.wasm; do
   if [ -f "$wasm" ]; then mkdir -p "$dst/$(dirname "$wasm")"; cp "$wasm" "$dst/$wasm"; fi
 done
+# The guest suite's fixtures, and the C example linked statically (the guest has neither
+# libjansson nor libheapwise.so on its library path); static glibc warns about dlopen, which the
+# example's built-in policy does not use.
+if [ -d test/kernel/guest/fixtures ]; then mkdir -p "$dst/test/kernel/guest"; cp -r test/kernel/guest/fixtures "$dst/test/kernel/guest/"; fi
+if [ -f bindings/c/build/libheapwise.a ]; then
+  mkdir -p "$dst/bindings/c/build"
+  cc -O2 -static -Ibindings/c/include -o "$dst/bindings/c/build/compositor" examples/c/compositor.c \
+    bindings/c/build/libheapwise.a -ljansson -lm -ldl -lpthread 2>/dev/null ||
+    echo "initramfs: the static C example did not build" >&2
+fi
 (cd "$stage" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0 | gzip -1 > "$app.$$.tmp")
 mv "$app.$$.tmp" "$app"
 echo "$base"

@@ -23,5 +23,9 @@ if [ ! -f "$addon" ] || [ -n "$(find "$root/bindings/node/src" "$root/bindings/n
   step "addon built"
 fi
 
+# The C library, for the C example the guest runs (test/kernel/guest/cases-simulate.ts).
+make -C "$root/bindings/c" >/dev/null
+step "C library built"
+
 bash "$here/initramfs.sh" >/dev/null
 step "initramfs ready; done"

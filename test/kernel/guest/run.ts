@@ -15,6 +15,14 @@ import './cases-probe.js';
 import './cases-cma.js';
 import './cases-engine.js';
 import './cases-differential.js';
+import './cases-simulate.js';
+
+// The suite asks the system heap for all of RAM (in a child, for the OOM killer): only ever in
+// the VM, whose /init sets HEAPWISE_GUEST.
+if (process.env.HEAPWISE_GUEST !== '1') {
+  process.stderr.write('test/kernel/guest/run.js runs inside the VM only: node scripts/vm/run.mjs -- node test/kernel/guest/run.js\n');
+  process.exit(2);
+}
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
