@@ -7,7 +7,12 @@ export interface RunInVmOptions {
   memMiB?: number;
   /** cma= for the CMA kernel (MiB). */
   cmaMiB?: number;
+  /** qemu -smp (default 2, or HEAPWISE_VM_SMP). */
   smp?: number;
+  /** qemu -accel (default 'tcg', or HEAPWISE_VM_ACCEL). */
+  accel?: string;
+  /** qemu -cpu (default qemu's, or HEAPWISE_VM_CPU). */
+  cpu?: string;
   onOutput?: (chunk: string) => void;
 }
 

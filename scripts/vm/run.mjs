@@ -81,13 +81,14 @@ process.on('exit', () => {
 });
 
 /**
- * @param {{kernel?: 'debian'|'cma', command: string, timeoutMs?: number, memMiB?: number,
- *   cmaMiB?: number, smp?: number, onOutput?: (chunk: string) => void}} opts
- * @returns {Promise<{exitCode: number|null, output: string, kernelVersion: string|null,
- *   timedOut: boolean, bootMs: number|null, durationMs: number, kernelImage: string}>}
+ * @param {import('./run.d.mts').RunInVmOptions} opts
+ * @returns {Promise<import('./run.d.mts').RunInVmResult>}
  */
 export async function runInVm(opts) {
-  const { kernel = 'debian', command, timeoutMs = 180_000, memMiB = 1024, cmaMiB = 64, smp = 2, onOutput } = opts;
+  const { kernel = 'debian', command, timeoutMs = 180_000, memMiB = 1024, cmaMiB = 64, onOutput } = opts;
+  const smp = opts.smp ?? Number(process.env.HEAPWISE_VM_SMP ?? 2);
+  const accel = opts.accel ?? process.env.HEAPWISE_VM_ACCEL ?? 'tcg';
+  const cpu = opts.cpu ?? process.env.HEAPWISE_VM_CPU;
   if (typeof command !== 'string' || command.length === 0) throw new Error('runInVm: command must be a non-empty string');
   const image = kernelImage(kernel);
   const layers = initramfsLayers();
@@ -98,8 +99,9 @@ export async function runInVm(opts) {
 
   const append = ['console=ttyS0', 'quiet', 'panic=-1', 'oops=panic', ...(kernel === 'cma' ? [`cma=${cmaMiB}M`] : [])];
   const qemu = [
-    'qemu-system-x86_64', '-accel', 'tcg', '-m', String(memMiB), '-smp', String(smp),
+    'qemu-system-x86_64', '-accel', accel, '-m', String(memMiB), '-smp', String(smp),
     // No NIC: nothing in the guest uses one, and its option ROM costs seconds of firmware time.
+    ...(cpu ? ['-cpu', cpu] : []),
     '-nographic', '-no-reboot', '-nic', 'none', '-kernel', image, '-initrd', initrd, '-append', append.join(' '),
   ];
   const deadline = Math.ceil(timeoutMs / 1000) + 15;
@@ -176,7 +178,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const opts = parseCli(process.argv.slice(2));
   if (opts.help || !opts.command) {
     console.error('usage: node scripts/vm/run.mjs [--kernel debian|cma] [--mem MiB] [--timeout s] -- <guest command>');
-    console.error('e.g.:  node scripts/vm/run.mjs --kernel cma -- node test/kernel/guest/run.js --case "cma heap: allocation"');
+    console.error('e.g.:  node scripts/vm/run.mjs --kernel cma -- taskset 1 node --expose-gc test/kernel/guest/run.js --kernel cma --case "cma:"');
     process.exit(opts.help ? 0 : 2);
   }
   for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(130));

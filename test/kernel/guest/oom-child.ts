@@ -5,6 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { isKernelError, loadAddon } from '../../../host/kernel/addon.js';
 
+if (process.env.HEAPWISE_GUEST !== '1') throw new Error('oom-child runs inside the VM only (it asks the system heap for all of RAM)');
 writeFileSync('/proc/self/oom_score_adj', '1000');
 const a = loadAddon();
 const memTotalKiB = Number(/^MemTotal:\s+(\d+) kB/m.exec(readFileSync('/proc/meminfo', 'utf8'))![1]);
