@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// npm test: every suite (vitest, including the C host and the real-kernel VM; then Deno),
-// and one closing line "N passed, N failed" summed over all of them.
+// npm test: every suite (vitest, including the C host and the real-kernel VM; then Deno; then
+// the quick benchmark run), and one closing line "N passed, N failed" summed over all of them.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -43,6 +43,15 @@ if (existsSync(denoTests) && extra.length === 0) {
     process.stderr.write('deno test printed no summary line\n');
     broken = true;
   }
+}
+
+// The quick benchmark run, so the benchmarks never rot: it fails only when a benchmark crashes
+// or a native baseline decides differently from the policy, never on a timing.
+if (extra.length === 0) {
+  const b = spawnSync(process.execPath, [join(root, 'bench/run.mjs'), '--quick'], { cwd: root, stdio: 'inherit' });
+  if (b.status === 0) passed += 1;
+  else failed += 1;
+  console.log(`bench:quick ${b.status === 0 ? 'passed' : `failed (exit ${b.status})`}`);
 }
 
 if (broken) failed += 1;

@@ -21,7 +21,13 @@ export interface DecisionCase {
 
 const readJson = (f: string): unknown => JSON.parse(readFileSync(f, 'utf8'));
 
-/** The fixture, then examples/requests/<platform>-<what>.json on examples/platforms/<platform>.json. */
+const CPU = ['none', 'read', 'write', 'readwrite'] as const;
+
+/**
+ * The fixture, then examples/requests/<platform>-<what>.json on examples/platforms/<platform>.json,
+ * each also with every other CPU use and with protection flipped (more branches of the policy:
+ * cached/uncached ranking, NO_CPU_ACCESS, protected heaps and devices).
+ */
 export function decisionCases(root: string): DecisionCase[] {
   const cases: DecisionCase[] = [{
     label: 'bench/fixtures/camera-preview-request.json',
@@ -33,7 +39,15 @@ export function decisionCases(root: string): DecisionCase[] {
   for (const file of readdirSync(join(root, 'examples/requests')).filter((f) => f.endsWith('.json')).sort()) {
     const platform = platforms.find((p) => file.startsWith(`${p}-`));
     if (!platform) throw new Error(`examples/requests/${file} names no example platform`);
-    cases.push({ label: `examples/requests/${file}`, platformFile: join(root, `examples/platforms/${platform}.json`), request: readJson(join(root, `examples/requests/${file}`)) as BenchRequest });
+    const request = readJson(join(root, `examples/requests/${file}`)) as BenchRequest;
+    const platformFile = join(root, `examples/platforms/${platform}.json`);
+    cases.push({ label: `examples/requests/${file}`, platformFile, request });
+    for (const prot of [false, true]) {
+      for (const cpu of CPU) {
+        if (cpu === (request.cpu ?? 'none') && prot === !!request.protected) continue;
+        cases.push({ label: `examples/requests/${file} (cpu ${cpu}${prot ? ', protected' : ''})`, platformFile, request: { ...request, cpu, protected: prot } });
+      }
+    }
   }
   return cases;
 }

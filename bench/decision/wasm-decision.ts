@@ -4,6 +4,7 @@
 import { EventKind, OpKind, Subject, Verdict, NONE, BufferStateLayout } from '../../host/abi/generated.js';
 import type { EventRecord } from '../../host/engine/engine.js';
 import { answer } from '../../host/engine/answer.js';
+import type { Outcome } from '../../host/engine/outcome.js';
 import type { PolicyInstance } from '../../host/module/instance.js';
 import type { Platform } from '../../host/platform/types.js';
 import { ACCESS_VALUE, type BenchRequest } from './request.js';
@@ -28,7 +29,11 @@ export function placeEvent(p: Platform, r: BenchRequest, buf = 1): EventRecord {
 
 /** Decides through the module; the result has the native decision's shape so the two compare field by field. */
 export function decideWasm(inst: PolicyInstance, p: Platform, ev: EventRecord, opCap = 64): NativeDecision {
-  const out = answer(inst, p, ev, opCap);
+  return decisionOf(answer(inst, p, ev, opCap));
+}
+
+/** The chosen heap, fallbacks in rank order and rejections of a validated PLACE answer. */
+export function decisionOf(out: Outcome): NativeDecision {
   const ranking: NativeRank[] = [];
   const rejected: NativeRejection[] = [];
   let failure = 0;

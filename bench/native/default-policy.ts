@@ -58,43 +58,53 @@ export function nativeRoundedSize(p: Platform, size: number, devices: readonly n
   return r >= TWO64 ? 0 : r;
 }
 
+// Scratch for one decision, reused (the SDK keeps its keys in static memory too).
+const alive = new Uint8Array(64);
+const keys = new Uint32Array(64);
+const keyCodes = new Uint16Array(64);
+const keyDevices = new Int32Array(64);
+
 export function decideNative(p: Platform, req: NativeRequest): NativeDecision {
   const n = p.heaps.length;
-  const alive: boolean[] = new Array(n).fill(true);
-  const keys: number[] = new Array(n).fill(0xffff);
-  const keyCodes: number[] = new Array(n).fill(0);
-  const keyDevices: number[] = new Array(n).fill(NONE);
+  alive.fill(1, 0, n);
+  keys.fill(0xffff, 0, n);
+  keyCodes.fill(0, 0, n);
+  keyDevices.fill(NONE, 0, n);
   const rejected: NativeRejection[] = [];
-  const reject = (h: number, device: number, code: number, detail: number) => {
-    if (!alive[h]) return;
-    alive[h] = false;
-    rejected.push({ heap: h, device, code, detail });
-  };
-  const rank = (h: number, key: number, code: number, device = NONE) => {
-    keys[h] = key;
-    keyCodes[h] = code;
-    keyDevices[h] = device;
-  };
-  for (const h of req.failedHeaps) reject(h, NONE, Reason.ALLOC_FAILED, req.lastErrno);
+  for (const h of req.failedHeaps) {
+    if (!alive[h]) continue;
+    alive[h] = 0;
+    rejected.push({ heap: h, device: NONE, code: Reason.ALLOC_FAILED, detail: req.lastErrno });
+  }
 
   // Hard constraints: protected content end to end, CPU access, each device's reach, capacity.
+  // One reason per heap: the first constraint that fails, devices in index order.
   for (let h = 0; h < n; h++) {
     if (!alive[h]) continue;
     const heap = p.heaps[h]!;
     const heapProtected = heap.kind === 'protected';
-    if (req.protected && !heapProtected) { reject(h, NONE, Reason.NOT_PROTECTED, 0); continue; }
-    if (!req.protected && heapProtected) { reject(h, NONE, Reason.PROTECTED_HEAP, 0); continue; }
-    if (req.cpu !== Access.NONE && !heap.cpuAccess) { reject(h, NONE, Reason.NO_CPU_ACCESS, req.cpu); continue; }
-    let out = false;
-    for (const d of req.devices) {
-      const dev = p.devices[d]!;
-      if (req.protected && !dev.protected) { reject(h, d, Reason.DEVICE_NOT_PROTECTED, 0); out = true; break; }
-      if (!dev.iommu && heap.maxAddressBits > dev.dmaMaskBits) { reject(h, d, Reason.DMA_MASK, dev.dmaMaskBits); out = true; break; }
-      if (needsContiguous(p, d) && !heap.contiguous) { reject(h, d, Reason.NOT_CONTIGUOUS, 0); out = true; break; }
+    let device = NONE;
+    let code = 0;
+    let detail = 0;
+    if (req.protected && !heapProtected) code = Reason.NOT_PROTECTED;
+    else if (!req.protected && heapProtected) code = Reason.PROTECTED_HEAP;
+    else if (req.cpu !== Access.NONE && !heap.cpuAccess) { code = Reason.NO_CPU_ACCESS; detail = req.cpu; }
+    else {
+      for (const d of req.devices) {
+        const dev = p.devices[d]!;
+        if (req.protected && !dev.protected) { code = Reason.DEVICE_NOT_PROTECTED; device = d; break; }
+        if (!dev.iommu && heap.maxAddressBits > dev.dmaMaskBits) { code = Reason.DMA_MASK; device = d; detail = dev.dmaMaskBits; break; }
+        if (needsContiguous(p, d) && !heap.contiguous) { code = Reason.NOT_CONTIGUOUS; device = d; break; }
+      }
+      if (code === 0) {
+        const r = nativeRoundedSize(p, req.size, req.devices, h);
+        if (r === 0 || (heap.size !== 0 && r > heap.size)) code = Reason.TOO_LARGE;
+      }
     }
-    if (out) continue;
-    const r = nativeRoundedSize(p, req.size, req.devices, h);
-    if (r === 0 || (heap.size !== 0 && r > heap.size)) reject(h, NONE, Reason.TOO_LARGE, 0);
+    if (code !== 0) {
+      alive[h] = 0;
+      rejected.push({ heap: h, device, code, detail });
+    }
   }
 
   // Ranking: the devices' preferred heaps first, then the cheapest kind for this request.
@@ -109,20 +119,27 @@ export function decideNative(p: Platform, req: NativeRequest): NativeDecision {
       const r = p.devices[d]!.preferredHeaps.indexOf(h);
       if (r >= 0) { pref = d * 64 + r; by = d; break; }
     }
-    if (pref !== NONE) { rank(h, pref, Reason.PREFERRED, by); continue; }
-    const k = p.heaps[h]!.kind;
-    if (scatterOk) {
-      if (scarce(k)) rank(h, 10010, Reason.SCARCE_LAST);
-      else if (k === 'system') rank(h, 10000 + (cpuReads ? 0 : 1), cpuReads ? Reason.CACHED_CPU_READS : Reason.SYSTEM_FIRST);
-      else if (k === 'system-uncached') rank(h, 10000 + (cpuReads ? 1 : 0), cpuReads ? Reason.SYSTEM_FIRST : Reason.UNCACHED_CPU_WRITES);
-      else if (systemLike(k)) rank(h, 10002, Reason.SYSTEM_FIRST);
-      else rank(h, 10005, Reason.LISTED_ORDER);
-    } else {
-      if (scarce(k)) rank(h, 10000, Reason.CONTIGUOUS_NEEDED);
-      else if (k === 'system') rank(h, 10001 + (cpuReads ? 0 : 1), cpuReads ? Reason.CACHED_CPU_READS : Reason.SYSTEM_FIRST);
-      else if (k === 'system-uncached') rank(h, 10001 + (cpuReads ? 1 : 0), cpuReads ? Reason.SYSTEM_FIRST : Reason.UNCACHED_CPU_WRITES);
-      else rank(h, 10004, Reason.LISTED_ORDER);
+    let key: number;
+    let code: number;
+    if (pref !== NONE) { key = pref; code = Reason.PREFERRED; }
+    else {
+      const k = p.heaps[h]!.kind;
+      if (scatterOk) {
+        if (scarce(k)) { key = 10010; code = Reason.SCARCE_LAST; }
+        else if (k === 'system') { key = 10000 + (cpuReads ? 0 : 1); code = cpuReads ? Reason.CACHED_CPU_READS : Reason.SYSTEM_FIRST; }
+        else if (k === 'system-uncached') { key = 10000 + (cpuReads ? 1 : 0); code = cpuReads ? Reason.SYSTEM_FIRST : Reason.UNCACHED_CPU_WRITES; }
+        else if (systemLike(k)) { key = 10002; code = Reason.SYSTEM_FIRST; }
+        else { key = 10005; code = Reason.LISTED_ORDER; }
+      } else {
+        if (scarce(k)) { key = 10000; code = Reason.CONTIGUOUS_NEEDED; }
+        else if (k === 'system') { key = 10001 + (cpuReads ? 0 : 1); code = cpuReads ? Reason.CACHED_CPU_READS : Reason.SYSTEM_FIRST; }
+        else if (k === 'system-uncached') { key = 10001 + (cpuReads ? 1 : 0); code = cpuReads ? Reason.SYSTEM_FIRST : Reason.UNCACHED_CPU_WRITES; }
+        else { key = 10004; code = Reason.LISTED_ORDER; }
+      }
     }
+    keys[h] = key;
+    keyCodes[h] = code;
+    keyDevices[h] = by;
   }
 
   // Commit: lowest key first, ties in platform order.
@@ -131,7 +148,7 @@ export function decideNative(p: Platform, req: NativeRequest): NativeDecision {
     let best = NONE;
     for (let h = 0; h < n; h++) if (alive[h] && (best === NONE || keys[h]! < keys[best]!)) best = h;
     if (best === NONE) break;
-    alive[best] = false;
+    alive[best] = 0;
     ranking.push({ heap: best, code: keyCodes[best]!, device: keyDevices[best]! });
   }
   if (ranking.length === 0) {

@@ -1,0 +1,165 @@
+#!/usr/bin/env node
+// Runs every benchmark and writes the results (bench/README section "## Performance" of the
+// project README says what each figure means):
+//   node bench/run.mjs            full run: bench/results/latest.{json,md} and the README section
+//   node bench/run.mjs --quick    CI smoke run (< 2 min on 2 cores): small sizes, no VM, results
+//                                 in bench/build/quick.{json,md}; nothing committed changes
+// Options: --vm / --no-vm (default: on for a full run, off for --quick), --only a,b (step names
+// as logged: decision-node, vm, ...; results in bench/build/partial.*), --keep-traces.
+// Exit status: non-zero only when a benchmark crashed, timed out, or found the native baseline
+// deciding differently from the policy. Slow numbers never fail a run: there are no timing
+// assertions anywhere.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir, loadavg } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildC, buildTypeScript, entryFile } from './lib/build.mjs';
+import { runChild } from './lib/child.mjs';
+import { machine } from './lib/machine.mjs';
+import { recordLongTrace } from './trace/long-trace.mjs';
+import { renderMarkdown, updateReadme } from './report/markdown.mjs';
+import { targets } from './report/targets.mjs';
+import { runVmCycles, summarize, vmUnavailable } from './vm/in-vm.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const argv = process.argv.slice(2);
+const quick = argv.includes('--quick');
+const vm = argv.includes('--vm') || (!quick && !argv.includes('--no-vm'));
+const only = argv.includes('--only') ? new Set(argv[argv.indexOf('--only') + 1].split(',')) : null;
+const keepTraces = argv.includes('--keep-traces');
+const out = join(root, 'bench/build');
+const log = (m) => process.stderr.write(`bench: ${m}\n`);
+const started = Date.now();
+
+const results = { mode: quick ? 'quick' : 'full', startedAt: new Date().toISOString(), machine: machine(root), failures: [] };
+const fail = (bench, error) => { results.failures.push({ bench, error }); log(`FAILED ${bench}: ${error}`); };
+const want = (name) => !only || only.has(name);
+const q = quick ? ['--quick'] : [];
+const node = (name, args = [], timeoutMs = 600_000, flags = []) =>
+  runChild(process.execPath, [...flags, entryFile(out, name), '--root', root, ...q, ...args], { cwd: root, timeoutMs });
+const deno = (src, args = [], timeoutMs = 600_000) =>
+  runChild(join(root, 'node_modules/.bin/deno'), ['run', '--sloppy-imports', '--allow-read', '--allow-env', '--allow-sys', join(root, src), '--root', root, ...q, ...args], { cwd: root, timeoutMs });
+
+async function step(name, fn) {
+  if (!want(name)) return;
+  log(`${name}...`);
+  const t0 = Date.now();
+  try {
+    await fn();
+  } catch (e) {
+    fail(name, e.stack ?? String(e));
+  }
+  log(`${name}: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+}
+
+/** Takes a child's result into results[...path], or records its failure. */
+function take(bench, r, put) {
+  if (r.ok) put(r.result);
+  else fail(bench, r.error);
+}
+
+try {
+  buildTypeScript(root, out, log);
+} catch (e) {
+  fail('build', e.message);
+  finish();
+}
+// Without the C library the C parts are skipped (and reported as failed); the rest still runs.
+let cReady = true;
+try {
+  buildC(root, out, log);
+} catch (e) {
+  cReady = false;
+  fail('build-c', e.message);
+}
+
+const traces = mkdtempSync(join(tmpdir(), 'heapwise-bench-'));
+
+// 1. Decision latency per host, against the native policy in the same process.
+results.decision = {};
+await step('decision-node', async () => take('decision-node', await node('decision-latency', ['--host', 'node']), (r) => { results.decision.node = r; }));
+await step('decision-deno', async () => take('decision-deno', await deno('bench/decision/latency.ts', ['--host', 'deno']), (r) => { results.decision.deno = r; }));
+await step('decision-c', async () => {
+  if (!cReady) return;
+  const cases = join(out, 'cases.bin');
+  const ex = await node('export-cases', ['--out', cases]);
+  if (!ex.ok) return fail('decision-c', ex.error);
+  const fixture = join(root, 'bench/fixtures/camera-soc.json');
+  for (const [key, bin] of [['c', 'decision-latency'], ['cRaw', 'decision-latency-raw'], ['cRawSignal', 'decision-latency-raw-signal']]) {
+    take(`decision-${key}`, await runChild(join(out, 'c', bin), [cases, fixture, ...q], { cwd: root, timeoutMs: 300_000 }), (r) => { results.decision[key] = r; });
+  }
+});
+
+// 2. Engine event throughput (Node and Deno), recording overhead, replay.
+results.events = {};
+await step('events-node', async () => take('events-node', await node('event-throughput'), (r) => { results.events.node = r; }));
+await step('events-deno', async () => take('events-deno', await deno('bench/engine/event-throughput.ts'), (r) => { results.events.deno = r; }));
+await step('recording', async () => take('recording', await node('recording-overhead'), (r) => { results.recording = r; }));
+
+const sizes = quick ? { mid: 20_000, long: 20_000 } : { mid: 250_000, long: 1_000_000 };
+let tr = null;
+await step('traces', async () => {
+  const tiny = recordLongTrace(root, traces, 1, 'tiny');
+  const mid = recordLongTrace(root, traces, sizes.mid, 'mid');
+  const long = sizes.long === sizes.mid ? mid : recordLongTrace(root, traces, sizes.long, 'long');
+  tr = { tiny, mid, long };
+  results.traces = { mid: { events: mid.events, iterations: mid.iterations }, long: { events: long.events, iterations: long.iterations } };
+});
+results.replay = {};
+await step('replay', async () => {
+  if (!tr) throw new Error('no traces (the traces step failed)');
+  take('replay-long', await node('replay-throughput', ['--trace', tr.long.trace, '--tiny', tr.tiny.trace, '--stages', 'all'], 1_800_000, ['--expose-gc']), (r) => { results.replay.long = r; });
+  if (tr.mid !== tr.long) {
+    take('replay-mid', await node('replay-throughput', ['--trace', tr.mid.trace, '--tiny', tr.tiny.trace, '--stages', 'replay'], 900_000, ['--expose-gc']), (r) => { results.replay.mid = r; });
+  }
+  // The C host's replay of the same trace (heapwise-c --replay), wall time minus a tiny trace's.
+  if (!cReady) return;
+  const c = join(root, 'bindings/c/build/heapwise-c');
+  const wall = (file) => { const t0 = performance.now(); const r = spawnSync(c, ['--replay', file], { encoding: 'utf8' }); return { s: (performance.now() - t0) / 1000, r }; };
+  const fixed = wall(tr.tiny.trace);
+  const big = wall(tr.long.trace);
+  if (big.r.status !== 0) fail('replay-c', `heapwise-c --replay exited ${big.r.status}: ${big.r.stderr || big.r.stdout}`);
+  else results.replay.c = { events: tr.long.events, seconds: big.s, eventsPerSecond: tr.long.events / big.s, steadyEventsPerSecond: tr.long.events / Math.max(1e-9, big.s - fixed.s) };
+});
+
+// 3. Syncs against naive bracketing on every bundled workload.
+await step('syncs', async () => take('syncs', await node('syncs-vs-naive'), (r) => { results.syncs = r; }));
+
+// Candidate host changes, measured against the host code in the same process.
+results.experiments = {};
+await step('experiment-answer', async () => take('experiment-answer', await node('answer-codec'), (r) => { results.experiments.answerCodec = r; }));
+await step('experiment-lines', async () => take('experiment-lines', await node('trace-lines'), (r) => { results.experiments.traceLines = r; }));
+await step('experiment-replay', async () => {
+  if (!tr) throw new Error('no traces (the traces step failed)');
+  take('experiment-replay', await node('fast-replay', ['--trace', tr.mid.trace, '--long', tr.long.trace, '--tiny', tr.tiny.trace, '--tmp', traces], 1_800_000), (r) => { results.experiments.fastReplay = r; });
+});
+
+// 4. Inside the real-kernel VM.
+await step('vm', async () => {
+  if (!vm) { results.vm = { skipped: quick ? 'quick run (pass --vm to include it)' : '--no-vm' }; return; }
+  const why = !cReady ? 'the C library did not build' : await vmUnavailable(root);
+  if (why) { results.vm = { skipped: why }; return; }
+  const r = await runVmCycles(root, out, { quick });
+  results.vm = { ...r, summary: summarize(r.rows) };
+  for (const f of r.failures) fail('vm', f);
+});
+
+if (!keepTraces) rmSync(traces, { recursive: true, force: true });
+else log(`traces kept in ${traces}`);
+finish();
+
+function finish() {
+  results.seconds = (Date.now() - started) / 1000;
+  results.machine.loadAverageAtEnd = loadavg().map((x) => Math.round(x * 100) / 100);
+  results.targets = targets(results);
+  // Only a complete full run is a result to commit; quick and --only runs stay in bench/build.
+  const dir = quick || only ? out : join(root, 'bench/results');
+  const base = quick ? 'quick' : only ? 'partial' : 'latest';
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${base}.json`), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(join(dir, `${base}.md`), renderMarkdown(results));
+  if (!quick && !only) updateReadme(join(root, 'README.md'), results);
+  log(`wrote ${join(dir, `${base}.json`)} and ${base}.md in ${results.seconds.toFixed(0)} s; ${results.failures.length} failure(s)`);
+  process.exit(results.failures.length ? 1 : 0);
+}
