@@ -33,6 +33,8 @@ export interface Outcome {
   explains: ExplainEntry[];
   /** The module's new BufferState (32 bytes, copied). */
   state: Uint8Array;
+  /** The instance whose output region holds this answer; its bytes are valid until its next event. */
+  inst: PolicyInstance;
 }
 
 const SYNC_VALID = new Set([1, 2, 3, 5, 6, 7]);
@@ -85,7 +87,7 @@ export function readOutcome(inst: PolicyInstance, opCap: number): Outcome {
     }
   }
   const state = inst.u8.slice(base + OH.state, base + OH.state + BS.SIZE);
-  return { ops, explains, state };
+  return { ops, explains, state, inst };
 }
 
 export interface OpContext {
