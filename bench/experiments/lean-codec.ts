@@ -139,7 +139,7 @@ export function readOutcomeLean(inst: PolicyInstance, opCap: number, s: LeanStep
       throw new PolicyFaultError(label, 'invalid-op', 'SET_NAME with a name that is not UTF-8');
     }
   }
-  return { ops, explains, state: inst.u8.slice(base + OH.state, base + OH.state + BS.SIZE) };
+  return { ops, explains, state: inst.u8.slice(base + OH.state, base + OH.state + BS.SIZE), inst };
 }
 
 function bad(label: string, ev: EventRecord, why: string): never {
