@@ -37,7 +37,8 @@ class Reader {
     if (this.pos >= this.end) throw new WasmFormatError('unexpected end of module', this.pos);
     return this.b[this.pos++]!;
   }
-  u32(): number {
+  /** Unsigned LEB128 of a u32 or u64 (at most 5 or 10 bytes, as the spec says); exact up to 2^53. */
+  uleb(bits: 32 | 64): number {
     let result = 0;
     let shift = 0;
     for (;;) {
@@ -45,22 +46,12 @@ class Reader {
       result += (byte & 0x7f) * 2 ** shift;
       if ((byte & 0x80) === 0) break;
       shift += 7;
-      if (shift > 35) throw new WasmFormatError('LEB128 integer too long', this.pos);
+      if (shift >= bits) throw new WasmFormatError('LEB128 integer too long', this.pos);
     }
     return result;
   }
-  u64(): number {
-    let result = 0;
-    let shift = 0;
-    for (;;) {
-      const byte = this.byte();
-      result += (byte & 0x7f) * 2 ** shift;
-      if ((byte & 0x80) === 0) break;
-      shift += 7;
-      if (shift > 63) throw new WasmFormatError('LEB128 integer too long', this.pos);
-    }
-    return result;
-  }
+  u32(): number { return this.uleb(32); }
+  u64(): number { return this.uleb(64); }
   name(): string {
     const n = this.u32();
     if (this.pos + n > this.end) throw new WasmFormatError('name runs past its section', this.pos);

@@ -88,6 +88,19 @@ describe('module refusal', () => {
     const trunc = (await policy('default')).bytes.slice(0, 300);
     await refused(trunc, /malformed module|invalid WebAssembly/);
   });
+
+  it('refuses a u32 LEB128 longer than five bytes (a section size padded to six)', async () => {
+    const m = module();
+    // Header (8 bytes), then the type section: id 1 and its size; re-encode the size in six bytes.
+    const size = m[9]!;
+    expect(m[8]).toBe(1);
+    expect(size & 0x80).toBe(0);
+    const padded = Uint8Array.from([...m.subarray(0, 9), size | 0x80, 0x80, 0x80, 0x80, 0x80, 0x00, ...m.subarray(10)]);
+    await refused(padded, /LEB128 integer too long|malformed|invalid WebAssembly/);
+    // Five bytes is the spec's limit and still well-formed.
+    const five = Uint8Array.from([...m.subarray(0, 9), size | 0x80, 0x80, 0x80, 0x80, 0x00, ...m.subarray(10)]);
+    await expect(PolicyModule.compile(five, { label: 'm.wasm' })).resolves.toBeDefined();
+  });
 });
 
 describe('faults during a decision', () => {
