@@ -21,7 +21,7 @@ if (!wasm || !outDir) {
 const sources = new URL('../../../host/compile/image-sources.ts', import.meta.url);
 let writeImageSources;
 if (existsSync(fileURLToPath(sources))) {
-  register('./ts-hooks.mjs', import.meta.url);
+  register('../../../scripts/ts-source-hooks.mjs', import.meta.url);
   ({ writeImageSources } = await import(sources.href));
 } else {
   ({ writeImageSources } = await import(new URL('../../../dist/index.js', import.meta.url).href));

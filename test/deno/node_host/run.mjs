@@ -1,5 +1,5 @@
 // Runs one scenario export under Node, for the Deno tests to compare with. The scenario and the
-// host sources it imports load in place through ts_hooks.mjs (Node 20 cannot run .ts itself).
+// host sources it imports load in place through scripts/ts-source-hooks.mjs (Node 20 cannot run .ts itself).
 // The argument is JSON on stdin (policy bytes make it too long for argv); the result goes to
 // stdout as one line of JSON.
 //   node test/deno/node_host/run.mjs <scenario .ts path> <export> < argument.json
@@ -14,7 +14,7 @@ if (!entry || !exportName) {
 }
 let input = '';
 for await (const chunk of process.stdin) input += chunk;
-register('./ts_hooks.mjs', import.meta.url);
+register('../../../scripts/ts-source-hooks.mjs', import.meta.url);
 const mod = await import(pathToFileURL(resolve(entry)).href);
 const fn = mod[exportName];
 if (typeof fn !== 'function') throw new Error(`${entry} has no export ${exportName}`);

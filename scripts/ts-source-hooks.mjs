@@ -1,7 +1,7 @@
-// Node module hooks that let the Makefile's Node helper run the host's TypeScript sources in
-// place (Node 20 cannot run .ts itself): './x.js' written in a .ts file resolves to './x.ts'
-// when that exists (tsc's NodeNext rule), and .ts files are stripped of their types by esbuild
-// (a devDependency: a checkout has it). Same rules as test/deno/node_host/ts_hooks.mjs.
+// Node module hooks that let Node 20 load the TypeScript sources of a checkout in place (the Deno
+// tests' Node host, the C library's image preparation): a relative './x.js' written in a .ts file
+// resolves to './x.ts' when that exists (the rule tsc's NodeNext follows), and .ts files are
+// stripped of their types by esbuild (a devDependency). Packages and JSON load as Node loads them.
 import { transform } from 'esbuild';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
