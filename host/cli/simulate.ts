@@ -45,7 +45,7 @@ export async function simulate(opts: SimulateCliOptions): Promise<number> {
       ...(bar ? { onProgress: bar.update } : {}),
       engineHook: (e) => {
         if (opts.log) e.observe({ onLog: (ev, l) => process.stderr.write(`[${mod.label.split('/').pop()} event ${ev.index} buffer ${ev.buf}] ${l.text}\n`) });
-        if (trace) recorder = new TraceRecorder(trace.line).attach(e, 'node', mod.label);
+        if (trace) recorder = new TraceRecorder(trace.encoder()).attach(e, 'node', mod.label);
       },
     });
     (recorder as TraceRecorder | null)?.finish();

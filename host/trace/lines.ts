@@ -52,7 +52,7 @@ export function opText(op: Op): string {
   return op.name !== undefined ? `${base},"name":${str(op.name)}}` : `${base}}`;
 }
 
-export function answerLine(i: number, out: Outcome): string {
+export function answerLine(i: number, out: Pick<Outcome, 'ops' | 'explains' | 'state'>): string {
   const ex = out.explains.map((x) => `[${x.subject},${x.verdict},${x.code},${idx(x.heap)},${idx(x.device)},${x.detail}]`).join(',');
   return `{"t":"answer","i":${i},"ops":[${out.ops.map(opText).join(',')}],"explain":[${ex}],"state":"${hex(out.state)}"}`;
 }

@@ -1,11 +1,16 @@
 // Streaming trace reader (docs/trace.md): yields one checked line at a time, so memory does
-// not grow with the trace. Every fault is an InputError naming the file and line.
-import { createReadStream, openSync, readSync, closeSync } from 'node:fs';
+// not grow with the trace. Every fault is an InputError naming the file and line (a binary
+// trace, read through binary-lines.ts: the byte offset and record).
+import { createReadStream, readSync, closeSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { EventKind, NONE } from '../abi/generated.js';
 import { InputError } from '../errors.js';
 import type { EventRecord } from '../engine/engine.js';
 import { TRACE_FORMAT, TRACE_VERSION } from './lines.js';
+import { isBinaryTrace } from './binary-format.js';
+import { openTrace } from './open-trace.js';
+import { BinaryCursor } from './binary-cursor.js';
+import { headerOf, readBinaryTrace } from './binary-lines.js';
 
 export interface TraceHeader {
   t: 'header';
@@ -63,12 +68,7 @@ function eventFrom(o: Record<string, unknown>, file: string, line: number): Even
 
 /** The first line of a file (for a header check before streaming), read in small pieces. */
 export function readFirstLine(file: string): string | undefined {
-  let fd: number;
-  try {
-    fd = openSync(file, 'r');
-  } catch (e) {
-    throw new InputError(file, '', `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
+  const fd = openTrace(file);
   try {
     const chunks: Buffer[] = [];
     const piece = Buffer.alloc(1 << 16);
@@ -83,6 +83,31 @@ export function readFirstLine(file: string): string | undefined {
     return line.length ? line : undefined;
   } finally {
     closeSync(fd);
+  }
+}
+
+/** Whether `file` is a binary trace (HWTRACE magic) rather than JSON Lines, from its first bytes. */
+export function isBinaryTraceFile(file: string): boolean {
+  const fd = openTrace(file);
+  try {
+    const head = Buffer.alloc(8);
+    const n = readSync(fd, head, 0, 8, 0);
+    if (n > 0 && head[0] !== 0x7b && head[0] !== 0x48) throw new InputError(file, 'byte 0', 'neither a JSON Lines trace (starts with "{") nor a binary one (starts with HWTRACE)');
+    return isBinaryTrace(head.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The header of a trace in either encoding. */
+export function readTraceHeader(file: string): TraceHeader {
+  if (!isBinaryTraceFile(file)) return parseHeader(readFirstLine(file), file);
+  const c = new BinaryCursor(file);
+  try {
+    if (!c.next()) throw new InputError(file, 'byte 12', 'empty trace');
+    return headerOf(c);
+  } finally {
+    c.close();
   }
 }
 
@@ -107,6 +132,10 @@ export function parseHeader(text: string | undefined, file: string): TraceHeader
  * increase by one, that answers and results follow their event, and that the trace ends.
  */
 export async function* readTrace(file: string, onBytes?: (bytes: number) => void): AsyncGenerator<TraceHeader | TraceLine> {
+  if (isBinaryTraceFile(file)) {
+    yield* readBinaryTrace(file, onBytes);
+    return;
+  }
   const stream = createReadStream(file, { encoding: 'utf8' });
   const lines = createInterface({ input: stream, crlfDelay: Infinity });
   let n = 0;

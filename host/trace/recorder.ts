@@ -1,43 +1,49 @@
-// Records an engine session as trace lines (docs/trace.md) to any line sink.
+// Records an engine session (docs/trace.md) as JSON Lines to a line sink, or in any other
+// encoding (the binary one: BinaryEncoder).
 import type { Engine, EngineObserver } from '../engine/engine.js';
-import { headerLine, callLine, eventLine, answerLine, faultLine, resultLine, endLine, swapLine, logLine } from './lines.js';
+import { jsonlEncoder, type LineSink } from './jsonl-encoder.js';
+import type { TraceEncoder } from './trace-encoder.js';
 
-export type LineSink = (line: string) => void;
+export type { LineSink } from './jsonl-encoder.js';
 
 export class TraceRecorder {
   private calls = 0;
   private events = 0;
   private lastOps: unknown[] = [];
-  private pendingLogs: string[] = [];
+  private pendingLogs: { i: number; fd: number; text: string }[] = [];
   private lastEvent = -1;
   private detach: (() => void) | null = null;
+  private readonly enc: TraceEncoder;
 
-  constructor(private readonly sink: LineSink) {}
+  constructor(sink: LineSink | TraceEncoder) {
+    this.enc = typeof sink === 'function' ? jsonlEncoder(sink) : sink;
+  }
 
   /** Starts recording `engine`: writes the header and observes every call, event and result. */
   attach(engine: Engine, host: string, policyPath: string | null = null): this {
-    this.sink(headerLine(host, engine.backend.kind, { ...engine.policy, path: policyPath }, { fuel: engine.module.fuel, opCap: engine.opCapacity, log: engine.module.logCapability }, engine.platform.source));
+    const enc = this.enc;
+    enc.header(engine, host, policyPath);
     const o: EngineObserver = {
-      onCall: (c) => { this.calls++; this.sink(callLine(c)); },
+      onCall: (c) => { this.calls++; enc.call(c); },
       onAnswer: (ev, out) => {
         this.events++;
         this.lastEvent = ev.index;
         this.lastOps = out.ops;
-        this.sink(eventLine(ev));
+        enc.event(ev);
         this.drainLogs();
-        this.sink(answerLine(ev.index, out));
+        enc.answer(ev.index, out);
       },
-      onLog: (ev, l) => { this.pendingLogs.push(logLine(ev.index, l.fd, l.text)); },
-      onSwap: (sw) => this.sink(swapLine(sw.atEvent, sw.reason, { ...sw.to, path: sw.label })),
+      onLog: (ev, l) => { this.pendingLogs.push({ i: ev.index, fd: l.fd, text: l.text }); },
+      onSwap: (sw) => enc.swap(sw),
       onFault: (ev, err) => {
         this.events++;
-        this.sink(eventLine(ev));
+        enc.event(ev);
         this.drainLogs();
-        this.sink(faultLine(ev.index, err.kind, err.message));
+        enc.fault(ev.index, err.kind, err.message);
       },
       onResult: (ev, op, r, _buf) => {
         if (ev.index !== this.lastEvent) return;
-        this.sink(resultLine(ev.index, this.lastOps.indexOf(op), r));
+        enc.result(ev.index, this.lastOps.indexOf(op), r);
       },
     };
     this.detach = engine.observe(o);
@@ -45,14 +51,15 @@ export class TraceRecorder {
   }
 
   private drainLogs(): void {
-    for (const l of this.pendingLogs) this.sink(l);
+    if (!this.pendingLogs.length) return;
+    for (const l of this.pendingLogs) this.enc.log(l.i, l.fd, l.text);
     this.pendingLogs = [];
   }
 
-  /** Writes the end line and stops observing. */
+  /** Writes the end record and stops observing. */
   finish(): void {
     this.detach?.();
     this.detach = null;
-    this.sink(endLine(this.calls, this.events));
+    this.enc.end(this.calls, this.events);
   }
 }

@@ -1,0 +1,167 @@
+// The binary encoding of a trace (docs/trace.md, "Binary traces"): events as the image the host
+// hands the module, answers as the bytes the module left in its output region, copied as they are.
+import { OUT_EXPLAIN_OFFSET, OUT_OPS_OFFSET, OUT_STRINGS_OFFSET, OutHeaderLayout as OH, OpLayout as OL, ExplainLayout as XL } from '../abi/generated.js';
+import type { CallRecord, Engine, EventRecord, OpResult, SwapRecord } from '../engine/engine.js';
+import type { Outcome } from '../engine/outcome.js';
+import type { PolicyIdentity } from '../module/policy-module.js';
+import { ACCESS_CODE, ALLOC_DEFERRED, ALLOC_PROTECTED, CALL_OP_CODE, OTHER_WORD, Rec, RESULT_FAILED, RESULT_OK, RESULT_OK_FD } from './binary-format.js';
+import { BinaryWriter, type ByteSink } from './binary-writer.js';
+import { eventImageLength, writeEventImage } from './event-image.js';
+import type { TraceEncoder } from './trace-encoder.js';
+
+export class BinaryEncoder implements TraceEncoder {
+  private readonly w: BinaryWriter;
+  private deviceIndex: Map<string, number> = new Map();
+
+  constructor(out: ByteSink) {
+    this.w = new BinaryWriter(out);
+  }
+
+  header(engine: Engine, host: string, policyPath: string | null): void {
+    const w = this.w;
+    this.deviceIndex = engine.platform.deviceIndex;
+    w.begin(Rec.header, 0);
+    w.str(host);
+    w.str(engine.backend.kind);
+    this.policy({ ...engine.policy, path: policyPath });
+    w.room(9);
+    w.u32(engine.module.fuel);
+    w.u32(engine.opCapacity);
+    w.u8v(engine.module.logCapability ? 1 : 0);
+    w.str(JSON.stringify(engine.platform.source));
+    w.end();
+  }
+
+  call(c: CallRecord): void {
+    const w = this.w;
+    w.begin(Rec.call, 32);
+    w.u32(c.n);
+    w.u32(c.buf);
+    w.u8v(CALL_OP_CODE[c.op]!);
+    switch (c.op) {
+      case 'alloc': {
+        const r = c.request!;
+        w.u64(BigInt(r.size));
+        this.word(r.cpu ?? 'none');
+        w.room(1);
+        w.u8v((r.protected ? ALLOC_PROTECTED : 0) | (r.deferred ? ALLOC_DEFERRED : 0));
+        w.optStr(r.name);
+        w.room(4 + 4 * r.devices.length);
+        w.u32(r.devices.length);
+        for (const d of r.devices) w.u32(this.device(d));
+        break;
+      }
+      case 'attach':
+      case 'device_end':
+        w.u32(this.device(c.device!));
+        break;
+      case 'device_begin':
+        w.u32(this.device(c.device!));
+        this.word(c.access!);
+        break;
+      case 'cpu_begin':
+        this.word(c.access!);
+        break;
+      default:
+    }
+    w.end();
+  }
+
+  event(ev: EventRecord): void {
+    const w = this.w;
+    w.begin(Rec.event, 8 + eventImageLength(ev));
+    w.u32(ev.index);
+    w.u32(ev.call >>> 0);
+    w.n += writeEventImage(w.u8, w.dv, w.n, ev);
+    w.end();
+  }
+
+  log(i: number, fd: number, text: string): void {
+    const w = this.w;
+    w.begin(Rec.log, 5);
+    w.u32(i);
+    w.u8v(fd);
+    w.str(text);
+    w.end();
+  }
+
+  answer(i: number, out: Outcome): void {
+    const { u8, dv, output: base } = out.inst;
+    const ops = dv.getUint32(base + OH.opCount, true) * OL.SIZE;
+    const explains = dv.getUint32(base + OH.explainCount, true) * XL.SIZE;
+    const strings = dv.getUint32(base + OH.stringsLen, true);
+    const w = this.w;
+    w.begin(Rec.answer, 4 + OUT_OPS_OFFSET + ops + explains + strings);
+    w.u32(i);
+    w.bytes(u8, base, base + OUT_OPS_OFFSET + ops);
+    w.bytes(u8, base + OUT_EXPLAIN_OFFSET, base + OUT_EXPLAIN_OFFSET + explains);
+    w.bytes(u8, base + OUT_STRINGS_OFFSET, base + OUT_STRINGS_OFFSET + strings);
+    w.end();
+  }
+
+  fault(i: number, kind: string, message: string): void {
+    const w = this.w;
+    w.begin(Rec.fault, 4);
+    w.u32(i);
+    w.str(kind);
+    w.str(message);
+    w.end();
+  }
+
+  result(i: number, op: number, r: OpResult): void {
+    const w = this.w;
+    w.begin(Rec.result, 13);
+    w.u32(i);
+    w.i32(op);
+    if (r.ok) {
+      w.u8v(r.fd !== undefined ? RESULT_OK_FD : RESULT_OK);
+      if (r.fd !== undefined) w.i32(r.fd);
+    } else {
+      w.u8v(RESULT_FAILED);
+      w.u32(r.errno);
+      w.str(r.code);
+    }
+    w.end();
+  }
+
+  swap(sw: SwapRecord): void {
+    const w = this.w;
+    w.begin(Rec.swap, 4);
+    w.u32(sw.atEvent);
+    w.str(sw.reason);
+    this.policy({ ...sw.to, path: sw.label });
+    w.end();
+  }
+
+  end(calls: number, events: number): void {
+    const w = this.w;
+    w.begin(Rec.end, 8);
+    w.u32(calls);
+    w.u32(events);
+    w.end();
+    w.flush();
+  }
+
+  private policy(p: PolicyIdentity & { path: string | null }): void {
+    this.w.str(p.name);
+    this.w.str(p.version);
+    this.w.str(p.sha256);
+    this.w.optStr(p.path);
+  }
+
+  /** An access word as its ABI value, or OTHER_WORD and the word (one the engine then refuses). */
+  private word(a: string): void {
+    const code = ACCESS_CODE.get(a);
+    this.w.room(1);
+    if (code !== undefined) { this.w.u8v(code); return; }
+    this.w.u8v(OTHER_WORD);
+    this.w.str(String(a));
+  }
+
+  private device(name: string): number {
+    const d = this.deviceIndex.get(name);
+    // The engine checks device names before it records a call.
+    if (d === undefined) throw new RangeError(`device "${name}" is not on the recorded platform`);
+    return d;
+  }
+}

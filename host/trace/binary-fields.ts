@@ -1,0 +1,42 @@
+// Reading the fields of one binary trace record, each bounded by the record's payload: a field
+// cut short is an InputError at the record's offset, never a read past it.
+import type { BinaryCursor } from './binary-cursor.js';
+
+const utf8 = new TextDecoder();
+
+export class RecordFields {
+  private p: number;
+
+  constructor(private readonly c: BinaryCursor, skip = 0) {
+    this.p = c.start + skip;
+  }
+
+  private take(k: number, what: string): number {
+    const at = this.p;
+    if (at + k > this.c.end) throw this.c.fault(`${what} cut short`);
+    this.p += k;
+    return at;
+  }
+
+  u8(what: string): number { return this.c.u8[this.take(1, what)]!; }
+  u32(what: string): number { return this.c.dv.getUint32(this.take(4, what), true); }
+  i32(what: string): number { return this.c.dv.getInt32(this.take(4, what), true); }
+  u64(what: string): bigint { return this.c.dv.getBigUint64(this.take(8, what), true); }
+
+  str(what: string): string {
+    const len = this.u32(what);
+    const at = this.take(len, what);
+    return utf8.decode(this.c.u8.subarray(at, at + len));
+  }
+
+  optStr(what: string): string | null {
+    const present = this.u8(what);
+    if (present > 1) throw this.c.fault(`${what}: presence byte ${present} (0 or 1)`);
+    return present ? this.str(what) : null;
+  }
+
+  /** The record holds nothing more. */
+  done(): void {
+    if (this.p !== this.c.end) throw this.c.fault(`${this.c.end - this.p} bytes left over`);
+  }
+}

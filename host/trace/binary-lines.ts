@@ -1,0 +1,158 @@
+// A binary trace read as the lines of its JSON Lines twin (docs/trace.md): the same objects
+// readTrace yields for a .jsonl file, `line` being the record index, so every trace consumer
+// takes both encodings.
+import { InputError } from '../errors.js';
+import { BinaryCursor } from './binary-cursor.js';
+import { RecordFields } from './binary-fields.js';
+import { ACCESS_WORDS, ALLOC_DEFERRED, ALLOC_PROTECTED, CALL_OPS, OTHER_WORD, Rec, RESULT_FAILED, RESULT_OK, RESULT_OK_FD } from './binary-format.js';
+import { answerOf, eventOf } from './binary-images.js';
+import { answerLine, eventLine, logLine, TRACE_FORMAT, TRACE_VERSION } from './lines.js';
+import type { TraceHeader, TraceLine } from './reader.js';
+
+type Policy = TraceHeader['policy'];
+
+function policyOf(f: RecordFields): Policy {
+  return { name: f.str('policy name'), version: f.str('policy version'), sha256: f.str('policy sha256'), path: f.optStr('policy path') };
+}
+
+export function headerOf(c: BinaryCursor): TraceHeader {
+  const f = new RecordFields(c);
+  const host = f.str('host');
+  const backend = f.str('backend');
+  const policy = policyOf(f);
+  const limits = { fuel: f.u32('fuel'), opCap: f.u32('opCap'), log: f.u8('log') === 1 };
+  const text = f.str('platform');
+  f.done();
+  let platform: unknown;
+  try {
+    platform = JSON.parse(text);
+  } catch {
+    throw c.fault('platform is not JSON');
+  }
+  if (typeof platform !== 'object' || platform === null) throw c.fault('platform is not a JSON object');
+  return { t: 'header', format: TRACE_FORMAT, version: TRACE_VERSION, abi: '1.0', host, backend, policy, limits, platform };
+}
+
+/** Device names of a header's platform, by index (for call records). */
+export function deviceNames(h: TraceHeader): string[] {
+  const devices = (h.platform as { devices?: { name?: unknown }[] }).devices;
+  return Array.isArray(devices) ? devices.map((d) => String(d?.name)) : [];
+}
+
+function word(f: RecordFields, c: BinaryCursor, what: string): string {
+  const code = f.u8(what);
+  if (code === OTHER_WORD) return f.str(what);
+  const w = ACCESS_WORDS[code];
+  if (w === undefined) throw c.fault(`${what} ${code} is not an Access value`);
+  return w;
+}
+
+function callOf(c: BinaryCursor, devices: string[]): TraceLine {
+  const f = new RecordFields(c);
+  const n = f.u32('n');
+  const buf = f.u32('buf');
+  const code = f.u8('op');
+  const op = CALL_OPS[code];
+  if (!op) throw c.fault(`unknown call op ${code}`);
+  const device = () => {
+    const d = f.u32('device');
+    if (d >= devices.length) throw c.fault(`device index ${d} outside the platform's ${devices.length} devices`);
+    return devices[d]!;
+  };
+  const line = { t: 'call' as const, line: c.index, n, op, buf };
+  let out: TraceLine;
+  if (op === 'alloc') {
+    const size = f.u64('size').toString();
+    const cpu = word(f, c, 'cpu');
+    const flags = f.u8('flags');
+    const name = f.optStr('name');
+    const count = f.u32('device count');
+    if (count > devices.length * 4 + 64) throw c.fault(`${count} devices`);
+    const names: string[] = [];
+    for (let k = 0; k < count; k++) names.push(device());
+    out = { ...line, size, devices: names, cpu, protected: (flags & ALLOC_PROTECTED) !== 0, name, deferred: (flags & ALLOC_DEFERRED) !== 0 };
+  } else if (op === 'attach' || op === 'device_end') {
+    out = { ...line, device: device() };
+  } else if (op === 'device_begin') {
+    out = { ...line, device: device(), access: word(f, c, 'access') };
+  } else if (op === 'cpu_begin') {
+    out = { ...line, access: word(f, c, 'access') };
+  } else {
+    out = line;
+  }
+  f.done();
+  return out;
+}
+
+function resultOf(c: BinaryCursor): TraceLine {
+  const f = new RecordFields(c);
+  const i = f.u32('i');
+  const op = f.i32('op');
+  const outcome = f.u8('outcome');
+  let out: TraceLine;
+  if (outcome === RESULT_OK) out = { t: 'result', line: c.index, i, op, ok: true };
+  else if (outcome === RESULT_OK_FD) out = { t: 'result', line: c.index, i, op, ok: true, fd: f.i32('fd') };
+  else if (outcome === RESULT_FAILED) out = { t: 'result', line: c.index, i, op, ok: false, errno: f.u32('errno'), code: f.str('code') };
+  else throw c.fault(`outcome ${outcome} (0, 1 or 2)`);
+  f.done();
+  return out;
+}
+
+/** The current record of `c` as a trace line; `devices` are the header platform's device names. */
+export function lineOf(c: BinaryCursor, devices: string[]): TraceLine {
+  switch (c.type) {
+    case Rec.call:
+      return callOf(c, devices);
+    case Rec.event: {
+      const ev = eventOf(c);
+      return { t: 'event', line: c.index, raw: eventLine(ev), ev };
+    }
+    case Rec.answer: {
+      const i = c.dv.getUint32(c.start, true);
+      return { t: 'answer', line: c.index, raw: answerLine(i, answerOf(c)), i };
+    }
+    case Rec.fault: {
+      const f = new RecordFields(c);
+      const out = { t: 'fault' as const, line: c.index, i: f.u32('i'), kind: f.str('kind'), message: f.str('message') };
+      f.done();
+      return out;
+    }
+    case Rec.result:
+      return resultOf(c);
+    case Rec.swap: {
+      const f = new RecordFields(c);
+      const out = { t: 'swap' as const, line: c.index, i: f.u32('i'), reason: f.str('reason'), policy: policyOf(f) };
+      f.done();
+      return out;
+    }
+    case Rec.log: {
+      const f = new RecordFields(c);
+      const i = f.u32('i');
+      const fd = f.u8('fd');
+      const text = f.str('text');
+      f.done();
+      return { t: 'log', line: c.index, raw: logLine(i, fd, text), i, fd, text };
+    }
+    case Rec.end:
+      return { t: 'end', line: c.index, calls: c.dv.getUint32(c.start, true), events: c.dv.getUint32(c.start + 4, true) };
+    default:
+      throw c.fault('unexpected record');
+  }
+}
+
+/** Streams a binary trace as readTrace does a JSON Lines one: the header, then every line. */
+export async function* readBinaryTrace(file: string, onBytes?: (bytes: number) => void): AsyncGenerator<TraceHeader | TraceLine> {
+  const c = new BinaryCursor(file);
+  try {
+    if (!c.next()) throw new InputError(file, 'byte 12', 'empty trace');
+    const header = headerOf(c);
+    const devices = deviceNames(header);
+    yield header;
+    while (c.next()) {
+      if (onBytes && (c.index & 4095) === 0) onBytes(c.bytesRead);
+      yield lineOf(c, devices);
+    }
+  } finally {
+    c.close();
+  }
+}

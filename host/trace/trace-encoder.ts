@@ -1,0 +1,18 @@
+// What a trace recorder hands a trace encoding (JSON Lines or binary), record by record, in the
+// order docs/trace.md gives.
+import type { CallRecord, Engine, EventRecord, OpResult, SwapRecord } from '../engine/engine.js';
+import type { Outcome } from '../engine/outcome.js';
+
+export interface TraceEncoder {
+  header(engine: Engine, host: string, policyPath: string | null): void;
+  call(c: CallRecord): void;
+  event(ev: EventRecord): void;
+  log(i: number, fd: number, text: string): void;
+  answer(i: number, out: Outcome): void;
+  fault(i: number, kind: string, message: string): void;
+  /** `op` is the op's index in the answer. */
+  result(i: number, op: number, r: OpResult): void;
+  swap(sw: SwapRecord): void;
+  /** The last record: also flushes what the encoding buffers. */
+  end(calls: number, events: number): void;
+}
