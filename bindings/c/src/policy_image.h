@@ -18,7 +18,7 @@
  * by its version, with a message saying to rebuild it, rather than by a missing symbol). */
 #define HW_IMAGE_ENTRY "heapwise_policy_v1"
 /* FUEL_INSTRUMENTATION of host/module/fuel.ts this library counts fuel with. */
-#define HW_FUEL_INSTRUMENTATION 1u
+#define HW_FUEL_INSTRUMENTATION 2u
 
 /* Exports the glue can call, by index. */
 enum hw_image_export {

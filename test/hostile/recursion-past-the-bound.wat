@@ -1,0 +1,17 @@
+;; heapwise hostile-module corpus: recursion-past-the-bound. hw_event recurses 600 calls deep: past the host's call-depth bound (MAX_CALL_DEPTH 200), which every host enforces alike, so it traps in V8 as in wasm2c.
+(module
+  (import "env" "abort" (func $abort (param i32 i32 i32 i32)))
+  (memory (export "memory") 4 16)
+  (data (i32.const 1024) "\18\00\00\00recursion-past-the-bound")
+  (data (i32.const 1100) "\05\00\00\001.0.0")
+  (func (export "hw_abi_version") (result i32) (i32.const 0x10000))
+  (func (export "hw_policy_name") (result i32) (i32.const 1024))
+  (func (export "hw_policy_version") (result i32) (i32.const 1100))
+  (func (export "hw_input") (result i32) (i32.const 65536))
+  (func (export "hw_output") (result i32) (i32.const 131072))
+  (func (export "hw_init") (param i32) (result i32) (i32.const 0))
+  (func (export "hw_event") (param $len i32) (result i32)
+    (call $down (i32.const 600)) (i32.const 0))
+  (func $down (param $n i32)
+    (if (local.get $n) (then (call $down (i32.sub (local.get $n) (i32.const 1))))))
+)

@@ -1,0 +1,17 @@
+;; heapwise hostile-module corpus: recursion-within-the-bound. hw_event recurses 190 calls deep, inside the call-depth bound in every host (wasm2c counts two frames per call: 380 of its 500), then answers PLACE with nothing.
+(module
+  (import "env" "abort" (func $abort (param i32 i32 i32 i32)))
+  (memory (export "memory") 4 16)
+  (data (i32.const 1024) "\1a\00\00\00recursion-within-the-bound")
+  (data (i32.const 1100) "\05\00\00\001.0.0")
+  (func (export "hw_abi_version") (result i32) (i32.const 0x10000))
+  (func (export "hw_policy_name") (result i32) (i32.const 1024))
+  (func (export "hw_policy_version") (result i32) (i32.const 1100))
+  (func (export "hw_input") (result i32) (i32.const 65536))
+  (func (export "hw_output") (result i32) (i32.const 131072))
+  (func (export "hw_init") (param i32) (result i32) (i32.const 0))
+  (func (export "hw_event") (param $len i32) (result i32)
+    (call $down (i32.const 190)) (i32.const 0))
+  (func $down (param $n i32)
+    (if (local.get $n) (then (call $down (i32.sub (local.get $n) (i32.const 1))))))
+)
