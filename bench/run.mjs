@@ -128,7 +128,6 @@ await step('syncs', async () => take('syncs', await node('syncs-vs-naive'), (r) 
 
 // Candidate host changes, measured against the host code in the same process.
 results.experiments = {};
-await step('experiment-answer', async () => take('experiment-answer', await node('answer-codec'), (r) => { results.experiments.answerCodec = r; }));
 await step('experiment-lines', async () => take('experiment-lines', await node('trace-lines'), (r) => { results.experiments.traceLines = r; }));
 await step('experiment-replay', async () => {
   if (!tr) throw new Error('no traces (the traces step failed)');

@@ -2,7 +2,7 @@
 export { Engine, type EngineOptions, type EngineObserver, type EventRecord, type OpResult, type Access } from './engine/engine.js';
 export { Buffer, type AllocateRequest } from './engine/buffer.js';
 export type { Decision, Rejection, Ranked, Attempt } from './engine/decision.js';
-export type { Op, ExplainEntry, Outcome } from './engine/outcome.js';
+export type { Op, ExplainEntry, Outcome, AnswerView } from './engine/outcome.js';
 export { PolicyModule, DEFAULT_MEMORY_CAP, type LoadOptions, type PolicyIdentity, type ModuleReport } from './module/policy-module.js';
 export { loadPolicyFile, resolvePolicyPath } from './module/load-file.js';
 export { parsePlatform, loadPlatformFile } from './platform/parse.js';

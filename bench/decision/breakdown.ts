@@ -1,17 +1,17 @@
 // Where a WASM decision's time goes: each step of host/engine/answer.ts timed alone on the
 // same event, and the module called bare (no host wrapper; with and without the fuel
 // instrumentation) to separate the policy's own work from what the host adds around it.
-import { BufferFlag, NONE, OpKind } from '../../host/abi/generated.js';
+import { OpKind } from '../../host/abi/generated.js';
+import { validateAnswer } from '../../host/engine/answer-check.js';
 import type { EventRecord } from '../../host/engine/engine.js';
 import { writeEvent } from '../../host/engine/event-codec.js';
-import { readOutcome, validateOps } from '../../host/engine/outcome.js';
-import { roundedSize } from '../../host/engine/rounding.js';
+import { readOutcome } from '../../host/engine/outcome.js';
 import type { PolicyInstance } from '../../host/module/instance.js';
 import type { PolicyModule } from '../../host/module/policy-module.js';
 import { encodePlatform } from '../../host/platform/encode.js';
 import type { Platform } from '../../host/platform/types.js';
 import type { Subject } from '../lib/batches.js';
-import { decideWasm } from './wasm-decision.js';
+import { decideWasm, decisionOf } from './wasm-decision.js';
 
 interface BareExports {
   memory: WebAssembly.Memory;
@@ -41,12 +41,8 @@ function bare(module: WebAssembly.Module, p: Platform, ev: EventRecord, inst: Po
 export function breakdownSubjects(mod: PolicyModule, inst: PolicyInstance, p: Platform, ev: EventRecord): Record<string, Subject> {
   const len = writeEvent(inst, ev);
   inst.event(len);
+  // The view reads the output region in place: these steps time the same answer, still there.
   const outcome = readOutcome(inst, 64);
-  const ctx = {
-    label: inst.module.label, eventKind: ev.kind, buf: ev.buf, heapCount: p.heaps.length, failedHeaps: ev.failedHeaps,
-    placed: ev.heap !== NONE, roundedSize: (h: number) => roundedSize(p, ev.size, ev.devices, h),
-    heapProtected: (h: number) => p.heaps[h]!.kind === 'protected', requestProtected: (ev.flags & BufferFlag.PROTECTED) !== 0,
-  };
   const plain = bare(new WebAssembly.Module(mod.bytes as BufferSource), p, ev, inst, mod.fuel);
   const fueled = bare(mod.module, p, ev, inst, mod.fuel);
   return {
@@ -58,11 +54,12 @@ export function breakdownSubjects(mod: PolicyModule, inst: PolicyInstance, p: Pl
       return s;
     },
     'hw_event bare, module as built (no fuel)': (n) => { let s = 0; for (let i = 0; i < n; i++) s += plain.ex.hw_event(plain.len); return s; },
-    'read answer (readOutcome)': (n) => { let s = 0; for (let i = 0; i < n; i++) s += readOutcome(inst, 64).ops.length; return s; },
-    'validate ops (validateOps)': (n) => {
-      for (let i = 0; i < n; i++) validateOps(outcome.ops, ctx);
-      return outcome.ops[0]!.kind === OpKind.ALLOC ? 1 : 0;
+    'read answer (readOutcome: counts, names)': (n) => { let s = 0; for (let i = 0; i < n; i++) s += readOutcome(inst, 64).opCount; return s; },
+    'validate ops (validateAnswer, from the words)': (n) => {
+      for (let i = 0; i < n; i++) validateAnswer(outcome, p, ev);
+      return outcome.opKind(0) === OpKind.ALLOC ? 1 : 0;
     },
+    'chosen heap, fallbacks, rejections (decisionOf)': (n) => { let s = 0; for (let i = 0; i < n; i++) s += decisionOf(outcome).ranking.length; return s; },
     'whole decision (decideWasm)': (n) => { let s = 0; for (let i = 0; i < n; i++) s += decideWasm(inst, p, ev).heap; return s; },
   };
 }

@@ -1,10 +1,12 @@
 // One placement decision the way a host makes it with the policy module: encode the event
 // into linear memory, run hw_event, read and validate the answer (host/engine/answer.ts), then
-// take the chosen heap, the fallbacks and the rejections out of the explanations.
+// take the chosen heap, the fallbacks and the rejections out of the explanations, read in place
+// through the answer view (what the engine itself reads; Op / ExplainEntry objects are decoded
+// only for observers).
 import { EventKind, OpKind, Subject, Verdict, NONE, BufferStateLayout } from '../../host/abi/generated.js';
 import type { EventRecord } from '../../host/engine/engine.js';
 import { answer } from '../../host/engine/answer.js';
-import type { Outcome } from '../../host/engine/outcome.js';
+import type { AnswerView } from '../../host/engine/outcome.js';
 import type { PolicyInstance } from '../../host/module/instance.js';
 import type { Platform } from '../../host/platform/types.js';
 import { ACCESS_VALUE, type BenchRequest } from './request.js';
@@ -33,17 +35,17 @@ export function decideWasm(inst: PolicyInstance, p: Platform, ev: EventRecord, o
 }
 
 /** The chosen heap, fallbacks in rank order and rejections of a validated PLACE answer. */
-export function decisionOf(out: Outcome): NativeDecision {
+export function decisionOf(out: AnswerView): NativeDecision {
   const ranking: NativeRank[] = [];
   const rejected: NativeRejection[] = [];
   let failure = 0;
-  for (const x of out.explains) {
-    if (x.subject === Subject.HEAP) {
-      if (x.verdict === Verdict.REJECTED) rejected.push({ heap: x.heap, device: none(x.device), code: x.code, detail: x.detail });
-      else ranking.push({ heap: x.heap, code: x.code, device: none(x.device) });
-    } else if (x.subject === Subject.BUFFER) failure = x.code;
+  for (let i = 0; i < out.explainCount; i++) {
+    const subject = out.explainSubject(i);
+    if (subject === Subject.HEAP) {
+      if (out.explainVerdict(i) === Verdict.REJECTED) rejected.push({ heap: out.explainHeap(i), device: none(out.explainDevice(i)), code: out.explainCode(i), detail: out.explainDetail(i) });
+      else ranking.push({ heap: out.explainHeap(i), code: out.explainCode(i), device: none(out.explainDevice(i)) });
+    } else if (subject === Subject.BUFFER) failure = out.explainCode(i);
   }
-  const first = out.ops[0]!;
-  if (first.kind === OpKind.FAIL) return { heap: -1, size: 0, fdFlags: 0, ranking, rejected, failure };
-  return { heap: first.heap, size: Number(first.value), fdFlags: first.arg, ranking, rejected, failure };
+  if (out.opKind(0) === OpKind.FAIL) return { heap: -1, size: 0, fdFlags: 0, ranking, rejected, failure };
+  return { heap: out.opHeap(0), size: out.opValueNumber(0), fdFlags: out.opArg(0), ranking, rejected, failure };
 }

@@ -22,7 +22,6 @@ import { parsePlatform } from '../../host/platform/parse.js';
 import type { Platform } from '../../host/platform/types.js';
 import { policyForTrace } from '../../host/trace/policy-for-trace.js';
 import { parseHeader } from '../../host/trace/reader.js';
-import { eventLean } from './lean-codec.js';
 
 export interface ScanReport {
   identical: boolean;
@@ -255,7 +254,7 @@ async function scan(fd: number, file: string, opts: { policy?: PolicyModule }): 
       events++;
       pending = { i, fault: null };
       try {
-        eventLean(inst, len);
+        inst.event(len);
         if (!writeAnswer(i)) {
           // Something validation must reject: let the host's answer() name the fault kind.
           answer(inst, platform, hostEvent(inst, i), header.limits.opCap);

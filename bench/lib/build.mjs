@@ -14,7 +14,6 @@ export const ENTRIES = {
   'recording-overhead': 'bench/trace/recording-overhead.ts',
   'replay-throughput': 'bench/trace/replay-throughput.ts',
   'syncs-vs-naive': 'bench/workloads/syncs-vs-naive.ts',
-  'answer-codec': 'bench/experiments/answer-codec.ts',
   'trace-lines': 'bench/experiments/trace-lines.ts',
   'fast-replay': 'bench/experiments/fast-replay.ts',
 };

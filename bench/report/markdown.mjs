@@ -107,12 +107,6 @@ function vmSection(r) {
 function experimentsSection(r) {
   const e = r.experiments ?? {};
   const out = [];
-  if (e.answerCodec?.timings) {
-    const t = e.answerCodec.timings;
-    const host = t['host answer()'].p50;
-    out.push(`Decision path (same outcome as the host on ${e.answerCodec.checked} events; whole decisions on the fixture request):`, '');
-    out.push(table(['variant', 'p50', 'gain vs host', '/ native TS'], Object.entries(t).map(([k, v]) => [k, fmtNs(v.p50), k.startsWith('native') || k === 'host answer()' ? '-' : `${fmtNs(host - v.p50)} (${fmtPct((host - v.p50) / host)})`, fmtX(e.answerCodec.ratioToNative[k])])));
-  }
   if (e.traceLines?.nsPerEvent) {
     const t = e.traceLines;
     out.push('', `Recording (byte-identical traces of all ${t.identicalTraces} bundled workloads):`, '');
@@ -221,8 +215,6 @@ export function readmeSection(r) {
   }
   const x = r.experiments ?? {};
   const gains = [];
-  const view = x.answerCodec?.timings?.['view decision (nothing materialized)'];
-  if (view) gains.push(`a decision that materializes no Outcome objects: ${fmtNs(x.answerCodec.timings['host answer()'].p50)} → ${fmtNs(view.p50)} (${fmtX(x.answerCodec.ratioToNative['view decision (nothing materialized)'])} native)`);
   if (x.traceLines?.overhead?.binary !== undefined) gains.push(`recording binary records and formatting JSON later: ${fmtPct(x.traceLines.overhead.binary)} overhead instead of ${fmtPct(x.traceLines.overhead.host)}`);
   if (x.fastReplay?.mid) gains.push(`a fixed-key-order scanner for replay: ${fmtX(x.fastReplay.mid.speedup)} (${fmtRate(x.fastReplay.long.eventsPerSecond)} on the long trace)`);
   if (gains.length) facts.push(`Candidate host changes measured beside the host code (bench/experiments/, same outputs checked first): ${gains.join('; ')}.`);

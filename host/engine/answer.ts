@@ -1,40 +1,40 @@
-// One round trip with a module: encode the event, run hw_event, decode and validate the answer.
+// One round trip with a module: encode the event, run hw_event, read and validate the answer.
 // Everything validation needs comes from the event itself, so replay validates exactly as the
 // engine did when the trace was recorded.
-import { OpKind, BufferFlag, NONE } from '../abi/generated.js';
+import { OpKind } from '../abi/generated.js';
 import { PolicyFaultError } from '../errors.js';
 import type { PolicyInstance } from '../module/instance.js';
 import type { Platform } from '../platform/types.js';
 import type { EventRecord } from './engine.js';
 import { writeEvent } from './event-codec.js';
-import { readOutcome, validateOps, type Outcome } from './outcome.js';
-import { roundedSize } from './rounding.js';
+import { readOutcome, type AnswerView } from './outcome.js';
+import { validateAnswer } from './answer-check.js';
 
-export function answer(inst: PolicyInstance, p: Platform, ev: EventRecord, opCap: number): Outcome {
+/** The validated answer to `ev`, as a view over the instance's output region (valid until its next event). */
+export function answer(inst: PolicyInstance, p: Platform, ev: EventRecord, opCap: number): AnswerView {
   const len = writeEvent(inst, ev);
   inst.event(len);
   const out = readOutcome(inst, opCap);
-  validateOps(out.ops, {
-    label: inst.module.label,
-    eventKind: ev.kind,
-    buf: ev.buf,
-    heapCount: p.heaps.length,
-    failedHeaps: ev.failedHeaps,
-    placed: ev.heap !== NONE,
-    roundedSize: (h) => roundedSize(p, ev.size, ev.devices, h),
-    heapProtected: (h) => p.heaps[h]!.kind === 'protected',
-    requestProtected: (ev.flags & BufferFlag.PROTECTED) !== 0,
-  });
+  validateAnswer(out, p, ev);
+  checkManifest(out, p, ev);
+  return out;
+}
+
+/** What a module's manifest promises of its ALLOCs (and no ALLOC of 0 bytes, manifest or not). */
+function checkManifest(out: AnswerView, p: Platform, ev: EventRecord): void {
+  const inst = out.inst;
   const manifest = inst.module.manifest;
-  for (const op of out.ops) {
-    if (op.kind !== OpKind.ALLOC) continue;
-    if (op.value === 0n) throw new PolicyFaultError(inst.module.label, 'invalid-op', `ALLOC of 0 bytes for buffer ${ev.buf}`);
-    if (manifest?.allowedHeaps && !manifest.allowedHeaps.includes(p.heaps[op.heap]!.name)) {
-      throw new PolicyFaultError(inst.module.label, 'invalid-op', `ALLOC from heap ${p.heaps[op.heap]!.name}, which its manifest does not allow (${manifest.allowedHeaps.join(', ')})`);
+  for (let i = 0; i < out.opCount; i++) {
+    if (out.opKind(i) !== OpKind.ALLOC) continue;
+    if (out.opValueLow(i) === 0 && out.opValueHigh(i) === 0) throw new PolicyFaultError(inst.module.label, 'invalid-op', `ALLOC of 0 bytes for buffer ${ev.buf}`);
+    if (!manifest) continue;
+    const heap = p.heaps[out.opHeap(i)]!;
+    if (manifest.allowedHeaps && !manifest.allowedHeaps.includes(heap.name)) {
+      throw new PolicyFaultError(inst.module.label, 'invalid-op', `ALLOC from heap ${heap.name}, which its manifest does not allow (${manifest.allowedHeaps.join(', ')})`);
     }
-    if (manifest?.maxAllocationBytes !== undefined && op.value > BigInt(manifest.maxAllocationBytes)) {
-      throw new PolicyFaultError(inst.module.label, 'invalid-op', `ALLOC of ${op.value} bytes exceeds its manifest's maxAllocationBytes ${manifest.maxAllocationBytes}`);
+    const value = out.opValue(i);
+    if (manifest.maxAllocationBytes !== undefined && value > BigInt(manifest.maxAllocationBytes)) {
+      throw new PolicyFaultError(inst.module.label, 'invalid-op', `ALLOC of ${value} bytes exceeds its manifest's maxAllocationBytes ${manifest.maxAllocationBytes}`);
     }
   }
-  return out;
 }

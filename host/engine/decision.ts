@@ -1,9 +1,10 @@
 // The decision of a PLACE answer in the JSON shape of schemas/decision.schema.json.
-import { Subject, Verdict, NONE } from '../abi/generated.js';
+import { Subject, Verdict, NONE, ReasonName } from '../abi/generated.js';
 import type { Platform } from '../platform/types.js';
 import type { PolicyIdentity } from '../module/policy-module.js';
 import type { ExplainEntry } from './outcome.js';
 import { reasonText } from './reason-text.js';
+import { roundedSize } from './rounding.js';
 
 export interface Rejection {
   heap: string;
@@ -71,4 +72,67 @@ export function decisionFrom(
     }
   }
   return { chosen, fallbacks, rejected, ranking, failure, policy };
+}
+
+/** What a PLACE answer fixed, kept so the decision's sentences can be written when first read. */
+export interface DecisionFacts {
+  platform: Platform;
+  policy: PolicyIdentity;
+  /** The answer's explanations as raw words (4 per entry), copied out of the module's memory. */
+  explainWords: Uint32Array;
+  /** The request's size and devices at the time of the decision (for capacity sentences). */
+  requested: bigint;
+  devices: bigint;
+  heap: string | null;
+  size: number;
+  fdFlags: number;
+  name: string | null;
+  attempts: Attempt[];
+  /** FAIL's Reason code when nothing fit. */
+  failReason: number;
+}
+
+type Sentences = Pick<Decision, 'fallbacks' | 'rejected' | 'ranking' | 'failure'>;
+
+function explainsOf(w: Uint32Array): ExplainEntry[] {
+  const out: ExplainEntry[] = [];
+  for (let at = 0; at + 4 <= w.length; at += 4) {
+    const head = w[at]!;
+    out.push({ subject: head & 0xff, verdict: (head >>> 8) & 0xff, code: head >>> 16, heap: w[at + 1]!, device: w[at + 2]!, detail: w[at + 3]! });
+  }
+  return out;
+}
+
+function sentencesOf(f: DecisionFacts): Sentences {
+  const p = f.platform;
+  const d = decisionFrom(p, explainsOf(f.explainWords), f.policy, (h) => roundedSize(p, f.requested, f.devices, h), (c) => ReasonName[c] ?? String(c));
+  if (f.heap === null) return { fallbacks: [], rejected: d.rejected, ranking: [], failure: d.failure ?? `no heap fits (${ReasonName[f.failReason] ?? f.failReason})` };
+  return { fallbacks: d.fallbacks, rejected: d.rejected, ranking: d.ranking, failure: null };
+}
+
+/**
+ * A Decision whose sentences (fallbacks, rejected, ranking, failure) are written the first time
+ * any of them is read: most placements are never explained. Same fields, order and text as
+ * decisionFrom gives; they are own enumerable properties, so JSON and spreads see them.
+ */
+export function decisionOnDemand(f: DecisionFacts): Decision {
+  let s: Sentences | null = null;
+  const words = (): Sentences => (s ??= sentencesOf(f));
+  return {
+    heap: f.heap,
+    get fallbacks() { return words().fallbacks; },
+    set fallbacks(v) { words().fallbacks = v; },
+    size: f.size,
+    fdFlags: f.fdFlags,
+    name: f.name,
+    get rejected() { return words().rejected; },
+    set rejected(v) { words().rejected = v; },
+    policy: f.policy,
+    get ranking() { return words().ranking; },
+    set ranking(v) { words().ranking = v; },
+    attempts: f.attempts,
+    // A placed buffer's failure is null unless someone sets it: no sentences needed to say so.
+    get failure() { return f.heap === null || s !== null ? words().failure : null; },
+    set failure(v) { words().failure = v; },
+  };
 }

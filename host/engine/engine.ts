@@ -1,7 +1,7 @@
 // The engine: owns the buffer table, hands the policy module the platform and every event,
 // validates what it asks for, and executes it on a backend (model or kernel).
 import {
-  EventKind, OpKind, BufferFlag, NONE, ReasonName, type Event,
+  EventKind, OpKind, BufferFlag, NONE, type Event,
 } from '../abi/generated.js';
 import { type Backend, type BackendHeap, type Errno } from '../backend/backend.js';
 import { ModelBackend } from '../backend/model.js';
@@ -13,10 +13,10 @@ import { KIND_VALUE } from '../platform/kind.js';
 import { parsePlatform } from '../platform/parse.js';
 import type { Platform, CpuUse } from '../platform/types.js';
 import { Buffer, type AllocateRequest } from './buffer.js';
-import { decisionFrom, type Decision, type Attempt } from './decision.js';
-import { type Op, type Outcome } from './outcome.js';
+import { decisionOnDemand, type Decision, type Attempt } from './decision.js';
+import { type Op, type Outcome, type AnswerView } from './outcome.js';
 import { answer } from './answer.js';
-import { roundedSize } from './rounding.js';
+import { HeapUsage } from './heap-usage.js';
 
 export type Access = 'read' | 'write' | 'readwrite';
 const ACCESS: Record<string, number> = { none: 0, read: 1, write: 2, readwrite: 3 };
@@ -94,6 +94,7 @@ export class Engine {
   private readonly buffers = new Map<number, Buffer>();
   private readonly observers: EngineObserver[] = [];
   private readonly backendHeaps: BackendHeap[];
+  private readonly usage: HeapUsage;
   private nextId = 1;
   private eventIndex = 0;
   private callIndex = -1;
@@ -111,6 +112,7 @@ export class Engine {
     this.maxAllocation = BigInt(opts.maxAllocationBytes ?? 1024 * 1024 * 1024);
     this.fallback = opts.fallback ?? null;
     this.backendHeaps = platform.heaps.map((h) => ({ name: h.name, kind: KIND_VALUE[h.kind], size: h.size, cpuAccess: h.cpuAccess }));
+    this.usage = new HeapUsage(this.backend, this.backendHeaps, opts.backend === undefined);
   }
 
   /**
@@ -208,7 +210,7 @@ export class Engine {
       } catch (e) {
         // A fault while placing leaves nothing behind: no table entry, no fd.
         this.buffers.delete(buf.id);
-        if (buf.fd !== null) this.backend.close(buf.fd);
+        if (buf.fd !== null && this.backend.close(buf.fd) === 0) this.usage.closed(buf.heapIndex, buf.size);
         throw e;
       }
     }
@@ -300,6 +302,7 @@ export class Engine {
       buf.fd = null;
       const r = this.backend.close(fd);
       if (r !== 0) throw new KernelError('close', r.code, r.errno, buf.label);
+      this.usage.closed(buf.heapIndex, buf.size);
     }
   }
 
@@ -350,42 +353,38 @@ export class Engine {
     const attempts: Attempt[] = [];
     for (;;) {
       const { ev, out } = this.ask(EventKind.PLACE, buf, NONE, 0, failed, lastErrno);
-      const p = this.platform;
-      const d = decisionFrom(p, out.explains, this.inst.identity, (h) => roundedSize(p, buf.requested, buf.devices, h), (c) => ReasonName[c] ?? String(c));
-      const first = out.ops[0]!;
-      if (first.kind === OpKind.FAIL) {
-        buf.decision = {
-          heap: null, fallbacks: [], size: 0, fdFlags: 0, name: null, rejected: d.rejected, policy: d.policy,
-          ranking: [], attempts, failure: d.failure ?? `no heap fits (${ReasonName[first.arg] ?? first.arg})`,
-        };
-        this.notify(ev, first, { ok: true }, buf);
+      // The sentences are written when the decision is first read: keep what they need now.
+      const facts = { platform: this.platform, policy: this.inst.identity, explainWords: out.explainWords(), requested: buf.requested, devices: buf.devices, attempts };
+      if (out.opKind(0) === OpKind.FAIL) {
+        buf.decision = decisionOnDemand({ ...facts, heap: null, size: 0, fdFlags: 0, name: null, failReason: out.opArg(0) });
+        this.notify(ev, out, 0, { ok: true }, buf);
         return buf.decision;
       }
-      const heap = this.backendHeaps[first.heap]!;
-      const r = this.backend.alloc(heap, first.value, first.arg);
-      this.notify(ev, first, r.ok ? { ok: true, fd: r.fd } : r, buf);
+      const heapIndex = out.opHeap(0);
+      const size = out.opValue(0);
+      const fdFlags = out.opArg(0);
+      const heap = this.backendHeaps[heapIndex]!;
+      const r = this.backend.alloc(heap, size, fdFlags);
+      if (r.ok) this.usage.allocated(heapIndex, size);
+      this.notify(ev, out, 0, r.ok ? { ok: true, fd: r.fd } : r, buf);
       if (!r.ok) {
         attempts.push({ heap: heap.name, errno: r.errno, code: r.code });
-        failed |= 1n << BigInt(first.heap);
+        failed |= 1n << BigInt(heapIndex);
         lastErrno = r.errno;
         continue;
       }
       buf.fd = r.fd;
-      buf.heapIndex = first.heap;
+      buf.heapIndex = heapIndex;
       buf.heap = heap.name;
-      buf.size = first.value;
+      buf.size = size;
       buf.state = out.state;
-      const nameOp = out.ops[1];
-      if (nameOp && nameOp.kind === OpKind.SET_NAME) {
-        const nr = this.backend.setName(r.fd, nameOp.name!);
-        this.notify(ev, nameOp, nr === 0 ? { ok: true } : { ok: false, ...nr }, buf);
+      const named = out.opCount > 1 && out.opKind(1) === OpKind.SET_NAME ? out.opName(1) : null;
+      if (named !== null) {
+        const nr = this.backend.setName(r.fd, named);
+        this.notify(ev, out, 1, nr === 0 ? { ok: true } : { ok: false, ...nr }, buf);
         if (nr !== 0) throw new KernelError('DMA_BUF_SET_NAME', nr.code, nr.errno, buf.label);
       }
-      buf.decision = {
-        heap: heap.name, fallbacks: d.fallbacks, size: Number(first.value), fdFlags: first.arg,
-        name: nameOp?.kind === OpKind.SET_NAME ? nameOp.name! : null, rejected: d.rejected, policy: d.policy,
-        ranking: d.ranking, attempts, failure: null,
-      };
+      buf.decision = decisionOnDemand({ ...facts, heap: heap.name, size: Number(size), fdFlags, name: named, failReason: 0 });
       return buf.decision;
     }
   }
@@ -395,10 +394,11 @@ export class Engine {
     if (!buf.placed && kind !== EventKind.ATTACH) return;
     const { ev, out } = this.ask(kind, buf, device, access, 0n, 0);
     buf.state = out.state;
-    for (const op of out.ops) {
-      const r = this.backend.sync(buf.fd!, op.arg);
-      this.notify(ev, op, r === 0 ? { ok: true } : { ok: false, ...r }, buf);
-      if (r !== 0) throw new KernelError(`DMA_BUF_IOCTL_SYNC 0x${op.arg.toString(16)}`, r.code, r.errno, buf.label);
+    for (let i = 0; i < out.opCount; i++) {
+      const flags = out.opArg(i);
+      const r = this.backend.sync(buf.fd!, flags);
+      this.notify(ev, out, i, r === 0 ? { ok: true } : { ok: false, ...r }, buf);
+      if (r !== 0) throw new KernelError(`DMA_BUF_IOCTL_SYNC 0x${flags.toString(16)}`, r.code, r.errno, buf.label);
     }
   }
 
@@ -421,12 +421,15 @@ export class Engine {
     return this.callIndex;
   }
 
-  private notify(ev: EventRecord, op: Op, r: OpResult, buf: Buffer): void {
+  /** Hands observers op `i` of the answer (the same Op object as out.ops[i]; decoded only when observed). */
+  private notify(ev: EventRecord, out: AnswerView, i: number, r: OpResult, buf: Buffer): void {
+    if (this.observers.length === 0) return;
+    const op = out.ops[i]!;
     for (const o of this.observers) o.onResult?.(ev, op, r, buf);
   }
 
   /** Encodes the event into the module's input region, runs it, decodes and validates the answer. */
-  private ask(kind: number, buf: Buffer, device: number, access: number, failed: bigint, lastErrno: number): { ev: EventRecord; out: Outcome } {
+  private ask(kind: number, buf: Buffer, device: number, access: number, failed: bigint, lastErrno: number): { ev: EventRecord; out: AnswerView } {
     let flags = 0;
     if (buf.request.protected) flags |= BufferFlag.PROTECTED;
     if (buf.request.deferred) flags |= BufferFlag.DEFERRED;
@@ -435,9 +438,9 @@ export class Engine {
     const ev: EventRecord = {
       index: this.eventIndex++, call: this.callIndex, kind, buf: buf.id, device, access, size: buf.requested, devices: buf.devices,
       failedHeaps: failed, heap: buf.heapIndex < 0 ? NONE : buf.heapIndex, cpu: ACCESS[buf.request.cpu ?? 'none']!, flags, lastErrno,
-      name: buf.nameBytes, usage: kind === EventKind.PLACE ? this.backendHeaps.map((h) => BigInt(this.backend.usage(h))) : null, state: buf.state,
+      name: buf.nameBytes, usage: kind === EventKind.PLACE ? this.usage.snapshot() : null, state: buf.state,
     };
-    let out: Outcome;
+    let out: AnswerView;
     try {
       out = answer(this.inst, this.platform, ev, this.opCap);
     } catch (e) {

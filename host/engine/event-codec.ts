@@ -1,12 +1,61 @@
 // Writing an event into a module's input region: the one encoding the engine and replay share,
 // so a replayed event reaches the module byte for byte as it did when recorded.
-import { EventLayout as EL, EVENT_NAME_OFFSET, EVENT_USAGE_OFFSET, EventKind } from '../abi/generated.js';
+// Every byte up to the returned length is written on each event (nothing stale reaches the
+// module); the u64 fields go through a BigUint64Array, so no BigInt is split or converted.
+import { EventLayout as EL, EVENT_NAME_OFFSET, EVENT_USAGE_OFFSET, EventKind, NAME_CAPACITY, MAX_HEAPS } from '../abi/generated.js';
 import type { PolicyInstance } from '../module/instance.js';
 import type { EventRecord } from './engine.js';
+import { LITTLE_ENDIAN } from './word-order.js';
+
+/** Where a module whose input region is not 8-byte aligned gets its event encoded first (then copied). */
+const scratch = new ArrayBuffer(EVENT_USAGE_OFFSET + MAX_HEAPS * 8);
+const scratchViews = { u8: new Uint8Array(scratch), u32: new Uint32Array(scratch), u64: new BigUint64Array(scratch) };
 
 /** Encodes `ev` at the module's input region; returns the length to pass to hw_event. */
 export function writeEvent(inst: PolicyInstance, ev: EventRecord): number {
   inst.refresh();
+  const input = inst.input;
+  const len = ev.kind === EventKind.PLACE && ev.usage ? EVENT_USAGE_OFFSET + ev.usage.length * 8 : EVENT_USAGE_OFFSET;
+  if ((input & 7) === 0 && LITTLE_ENDIAN) encode(inst.u8, inst.u32, inst.u64, input, ev, len);
+  else writeEventUnaligned(inst, ev, len);
+  return len;
+}
+
+function encode(u8: Uint8Array, u32: Uint32Array, u64: BigUint64Array, at: number, ev: EventRecord, len: number): void {
+  const w = at >>> 2;
+  const d = at >>> 3;
+  u32[w + (EL.kind >>> 2)] = ev.kind;
+  u32[w + (EL.buf >>> 2)] = ev.buf;
+  u32[w + (EL.device >>> 2)] = ev.device;
+  u32[w + (EL.access >>> 2)] = ev.access;
+  u64[d + (EL.size >>> 3)] = ev.size;
+  u64[d + (EL.devices >>> 3)] = ev.devices;
+  u64[d + (EL.failedHeaps >>> 3)] = ev.failedHeaps;
+  u32[w + (EL.heap >>> 2)] = ev.heap;
+  u32[w + (EL.cpu >>> 2)] = ev.cpu;
+  u32[w + (EL.flags >>> 2)] = ev.flags;
+  u32[w + (EL.lastErrno >>> 2)] = ev.lastErrno;
+  u32[w + (EL.nameLen >>> 2)] = ev.name.length;
+  u32[w + (EL.reserved0 >>> 2)] = 0;
+  u8.set(ev.state, at + EL.state);
+  const name = ev.name;
+  if (name.length !== 0) u8.set(name, at + EVENT_NAME_OFFSET);
+  // Only the name area past the name needs zeroing: everything else was just written.
+  if (name.length < NAME_CAPACITY) u8.fill(0, at + EVENT_NAME_OFFSET + name.length, at + EVENT_USAGE_OFFSET);
+  const usage = ev.usage;
+  if (len > EVENT_USAGE_OFFSET && usage) {
+    const u = d + (EVENT_USAGE_OFFSET >>> 3);
+    for (let i = 0; i < usage.length; i++) u64[u + i] = usage[i]!;
+  }
+}
+
+/** A misaligned input region (a hostile module) or a big-endian machine: through aligned scratch, or DataView writes. */
+function writeEventUnaligned(inst: PolicyInstance, ev: EventRecord, len: number): void {
+  if (LITTLE_ENDIAN && len <= scratchViews.u8.length) {
+    encode(scratchViews.u8, scratchViews.u32, scratchViews.u64, 0, ev, len);
+    inst.u8.set(scratchViews.u8.subarray(0, len), inst.input);
+    return;
+  }
   const dv = inst.dv;
   const b = inst.input;
   dv.setUint32(b + EL.kind, ev.kind, true);
@@ -25,10 +74,5 @@ export function writeEvent(inst: PolicyInstance, ev: EventRecord): number {
   inst.u8.set(ev.state, b + EL.state);
   inst.u8.fill(0, b + EVENT_NAME_OFFSET, b + EVENT_USAGE_OFFSET);
   inst.u8.set(ev.name, b + EVENT_NAME_OFFSET);
-  let len = EVENT_USAGE_OFFSET;
-  if (ev.kind === EventKind.PLACE && ev.usage) {
-    ev.usage.forEach((u, i) => dv.setBigUint64(b + EVENT_USAGE_OFFSET + i * 8, u, true));
-    len += ev.usage.length * 8;
-  }
-  return len;
+  if (len > EVENT_USAGE_OFFSET && ev.usage) ev.usage.forEach((u, i) => dv.setBigUint64(b + EVENT_USAGE_OFFSET + i * 8, u, true));
 }

@@ -1,12 +1,13 @@
-// Decoding what a module answered (ops, explanations, new buffer state) and validating every
-// op before the host executes any of it.
+// Reading what a module answered (ops, explanations, new buffer state) as a view over its output
+// region: the counts and string references are checked at once, everything else is decoded only
+// when somebody asks for it (the engine reads a few words; observers and traces read it all).
 import {
-  OutHeaderLayout as OH, OpLayout as OL, ExplainLayout as XL, OUT_OPS_OFFSET, OUT_EXPLAIN_OFFSET,
-  OUT_STRINGS_OFFSET, OUT_STRINGS_CAPACITY, MAX_OPS, MAX_EXPLAIN, OpKind, OpKindName, EventKind, EventKindName,
-  NAME_CAPACITY, FD_FLAGS_VALID, NONE, BufferStateLayout as BS,
+  OutHeaderLayout as OH, OpLayout as OL, ExplainLayout as XL, OUT_OPS_OFFSET, OUT_EXPLAIN_OFFSET, OUT_STRINGS_OFFSET,
+  OUT_STRINGS_CAPACITY, MAX_OPS, MAX_EXPLAIN, OpKind, BufferStateLayout as BS,
 } from '../abi/generated.js';
 import { PolicyFaultError } from '../errors.js';
 import type { PolicyInstance } from '../module/instance.js';
+import { LITTLE_ENDIAN } from './word-order.js';
 
 export interface Op {
   kind: number;
@@ -28,6 +29,11 @@ export interface ExplainEntry {
   detail: number;
 }
 
+/**
+ * A module's answer. `ops`, `explains` and `state` are decoded from the instance's output region
+ * on first access and then kept: read them before that instance's next event (the engine and its
+ * observers' onAnswer/onResult always do). `state` is a copy; `inst` gives the raw bytes.
+ */
 export interface Outcome {
   ops: Op[];
   explains: ExplainEntry[];
@@ -37,115 +43,167 @@ export interface Outcome {
   inst: PolicyInstance;
 }
 
-const SYNC_VALID = new Set([1, 2, 3, 5, 6, 7]);
+const OP_WORDS = OL.SIZE >>> 2;
+const EXPLAIN_WORDS = XL.SIZE >>> 2;
+const OPS_WORD = OUT_OPS_OFFSET >>> 2;
+const EXPLAIN_WORD = OUT_EXPLAIN_OFFSET >>> 2;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** Reads the output region; refuses counts beyond the slots or the host's op cap. */
-export function readOutcome(inst: PolicyInstance, opCap: number): Outcome {
+/** Names are ASCII in practice: those need no decoder to check, and become strings directly. */
+function isAscii(u8: Uint8Array, start: number, len: number): boolean {
+  for (let i = 0; i < len; i++) if (u8[start + i]! > 0x7f) return false;
+  return true;
+}
+
+/** The checked answer of one event, read in place (see Outcome for how long it stays valid). */
+export class AnswerView implements Outcome {
+  private opList: Op[] | null = null;
+  private explainList: ExplainEntry[] | null = null;
+  private stateCopy: Uint8Array | null = null;
+  /** A decoded SET_NAME that was not ASCII (op index -> name). */
+  private decodedNames: Map<number, string> | null = null;
+
+  /**
+   * `w` holds the output region's words in machine order, the header at word `wb` (the module's
+   * memory itself, or a copy when the region is misaligned); `base` is the region in inst.u8.
+   */
+  constructor(
+    readonly inst: PolicyInstance,
+    readonly w: Uint32Array,
+    readonly wb: number,
+    readonly base: number,
+    readonly opCount: number,
+    readonly explainCount: number,
+  ) {}
+
+  opKind(i: number): number { return this.w[this.wb + OPS_WORD + i * OP_WORDS]!; }
+  opBuf(i: number): number { return this.w[this.wb + OPS_WORD + i * OP_WORDS + 1]!; }
+  opHeap(i: number): number { return this.w[this.wb + OPS_WORD + i * OP_WORDS + 2]!; }
+  opArg(i: number): number { return this.w[this.wb + OPS_WORD + i * OP_WORDS + 3]!; }
+  opValueLow(i: number): number { return this.w[this.wb + OPS_WORD + i * OP_WORDS + 4]!; }
+  opValueHigh(i: number): number { return this.w[this.wb + OPS_WORD + i * OP_WORDS + 5]!; }
+
+  /** The op's u64 value, exactly. */
+  opValue(i: number): bigint {
+    const hi = this.opValueHigh(i);
+    const lo = this.opValueLow(i);
+    return hi === 0 ? BigInt(lo) : (BigInt(hi) << 32n) | BigInt(lo);
+  }
+
+  /** The op's u64 value as a Number when below 2^53 (sizes the engine hands out always are), else -1. */
+  opValueNumber(i: number): number {
+    const hi = this.opValueHigh(i);
+    return hi < 0x200000 ? hi * 0x100000000 + this.opValueLow(i) : -1;
+  }
+
+  /** The name a SET_NAME op points at (checked by readOutcome). */
+  opName(i: number): string {
+    const known = this.decodedNames?.get(i);
+    if (known !== undefined) return known;
+    const start = this.base + OUT_STRINGS_OFFSET + this.opValueLow(i);
+    return String.fromCharCode.apply(null, this.inst.u8.subarray(start, start + this.opArg(i)) as unknown as number[]);
+  }
+
+  /** Explanation i's fields, read in place. */
+  explainSubject(i: number): number { return this.w[this.wb + EXPLAIN_WORD + i * EXPLAIN_WORDS]! & 0xff; }
+  explainVerdict(i: number): number { return (this.w[this.wb + EXPLAIN_WORD + i * EXPLAIN_WORDS]! >>> 8) & 0xff; }
+  explainCode(i: number): number { return this.w[this.wb + EXPLAIN_WORD + i * EXPLAIN_WORDS]! >>> 16; }
+  explainHeap(i: number): number { return this.w[this.wb + EXPLAIN_WORD + i * EXPLAIN_WORDS + 1]!; }
+  explainDevice(i: number): number { return this.w[this.wb + EXPLAIN_WORD + i * EXPLAIN_WORDS + 2]!; }
+  explainDetail(i: number): number { return this.w[this.wb + EXPLAIN_WORD + i * EXPLAIN_WORDS + 3]!; }
+
+  get ops(): Op[] {
+    if (this.opList) return this.opList;
+    const ops: Op[] = [];
+    for (let i = 0; i < this.opCount; i++) {
+      const op: Op = { kind: this.opKind(i), buf: this.opBuf(i), heap: this.opHeap(i), arg: this.opArg(i), value: this.opValue(i) };
+      if (op.kind === OpKind.SET_NAME) op.name = this.opName(i);
+      ops.push(op);
+    }
+    return (this.opList = ops);
+  }
+
+  get explains(): ExplainEntry[] {
+    if (this.explainList) return this.explainList;
+    const out: ExplainEntry[] = [];
+    const w = this.w;
+    // Explain: subject u8, verdict u8, code u16 (one little-endian word), heap, device, detail.
+    for (let i = 0, at = this.wb + EXPLAIN_WORD; i < this.explainCount; i++, at += EXPLAIN_WORDS) {
+      const head = w[at]!;
+      out.push({ subject: head & 0xff, verdict: (head >>> 8) & 0xff, code: head >>> 16, heap: w[at + 1]!, device: w[at + 2]!, detail: w[at + 3]! });
+    }
+    return (this.explainList = out);
+  }
+
+  /** The explanations' raw words (EXPLAIN_WORDS per entry), copied: they outlive the next event. */
+  explainWords(): Uint32Array {
+    const from = this.wb + EXPLAIN_WORD;
+    return this.w.slice(from, from + this.explainCount * EXPLAIN_WORDS);
+  }
+
+  get state(): Uint8Array {
+    const at = this.base + OH.state;
+    return (this.stateCopy ??= this.inst.u8.slice(at, at + BS.SIZE));
+  }
+
+  /** Records a non-ASCII name readOutcome decoded while checking it. */
+  keepName(i: number, name: string): void {
+    (this.decodedNames ??= new Map()).set(i, name);
+  }
+}
+
+/** Per instance: the output region's words copied in machine order, for regions the module placed misaligned. */
+const copies = new WeakMap<PolicyInstance, Uint32Array>();
+
+function wordsOf(inst: PolicyInstance): { w: Uint32Array; wb: number; copied: boolean } {
+  const base = inst.output;
+  if ((base & 7) === 0 && LITTLE_ENDIAN) return { w: inst.u32, wb: base >>> 2, copied: false };
+  let w = copies.get(inst);
+  if (!w) copies.set(inst, (w = new Uint32Array(OUT_STRINGS_OFFSET >>> 2)));
+  return { w, wb: 0, copied: true };
+}
+
+function copyWords(inst: PolicyInstance, w: Uint32Array, fromWord: number, words: number): void {
   const dv = inst.dv;
+  const at = inst.output + fromWord * 4;
+  for (let i = 0; i < words; i++) w[fromWord + i] = dv.getUint32(at + i * 4, true);
+}
+
+/**
+ * Reads the output region's header; refuses counts beyond the slots or the host's op cap, and
+ * SET_NAME strings outside the bytes written or not UTF-8 (in op order, before anything else).
+ */
+export function readOutcome(inst: PolicyInstance, opCap: number): AnswerView {
   const base = inst.output;
   const label = inst.module.label;
-  const opCount = dv.getUint32(base + OH.opCount, true);
-  const explainCount = dv.getUint32(base + OH.explainCount, true);
-  const stringsLen = dv.getUint32(base + OH.stringsLen, true);
-  if (opCount > Math.min(opCap, MAX_OPS)) throw new PolicyFaultError(label, 'invalid-op', `asked for ${opCount} operations in one answer; the cap is ${Math.min(opCap, MAX_OPS)}`);
+  const { w, wb, copied } = wordsOf(inst);
+  if (copied) copyWords(inst, w, 0, 3);
+  const opCount = w[wb + (OH.opCount >>> 2)]!;
+  const explainCount = w[wb + (OH.explainCount >>> 2)]!;
+  const stringsLen = w[wb + (OH.stringsLen >>> 2)]!;
+  const cap = opCap < MAX_OPS ? opCap : MAX_OPS;
+  if (opCount > cap) throw new PolicyFaultError(label, 'invalid-op', `asked for ${opCount} operations in one answer; the cap is ${Math.min(opCap, MAX_OPS)}`);
   if (explainCount > MAX_EXPLAIN) throw new PolicyFaultError(label, 'invalid-op', `wrote ${explainCount} explanations; at most ${MAX_EXPLAIN}`);
   if (stringsLen > OUT_STRINGS_CAPACITY) throw new PolicyFaultError(label, 'invalid-op', `wrote ${stringsLen} string bytes; at most ${OUT_STRINGS_CAPACITY}`);
-  const ops: Op[] = [];
+  if (copied) {
+    copyWords(inst, w, OPS_WORD, opCount * OP_WORDS);
+    copyWords(inst, w, EXPLAIN_WORD, explainCount * EXPLAIN_WORDS);
+  }
+  const view = new AnswerView(inst, w, wb, base, opCount, explainCount);
   for (let i = 0; i < opCount; i++) {
-    const b = base + OUT_OPS_OFFSET + i * OL.SIZE;
-    ops.push({
-      kind: dv.getUint32(b + OL.kind, true),
-      buf: dv.getUint32(b + OL.buf, true),
-      heap: dv.getUint32(b + OL.heap, true),
-      arg: dv.getUint32(b + OL.arg, true),
-      value: dv.getBigUint64(b + OL.value, true),
-    });
-  }
-  const explains: ExplainEntry[] = [];
-  for (let i = 0; i < explainCount; i++) {
-    const b = base + OUT_EXPLAIN_OFFSET + i * XL.SIZE;
-    explains.push({
-      subject: dv.getUint8(b + XL.subject),
-      verdict: dv.getUint8(b + XL.verdict),
-      code: dv.getUint16(b + XL.code, true),
-      heap: dv.getUint32(b + XL.heap, true),
-      device: dv.getUint32(b + XL.device, true),
-      detail: dv.getUint32(b + XL.detail, true),
-    });
-  }
-  for (const op of ops) {
-    if (op.kind !== OpKind.SET_NAME) continue;
-    const off = Number(op.value);
-    if (op.value > BigInt(stringsLen) || off + op.arg > stringsLen) {
-      throw new PolicyFaultError(label, 'invalid-op', `SET_NAME points at string bytes [${op.value}, +${op.arg}) beyond the ${stringsLen} written`);
+    if (view.opKind(i) !== OpKind.SET_NAME) continue;
+    const len = view.opArg(i);
+    const off = view.opValueLow(i);
+    if (view.opValueHigh(i) !== 0 || off > stringsLen || off + len > stringsLen) {
+      throw new PolicyFaultError(label, 'invalid-op', `SET_NAME points at string bytes [${view.opValue(i)}, +${len}) beyond the ${stringsLen} written`);
     }
     const start = base + OUT_STRINGS_OFFSET + off;
+    if (isAscii(inst.u8, start, len)) continue;
     try {
-      op.name = new TextDecoder('utf-8', { fatal: true }).decode(inst.u8.subarray(start, start + op.arg));
+      view.keepName(i, utf8.decode(inst.u8.subarray(start, start + len)));
     } catch {
       throw new PolicyFaultError(label, 'invalid-op', 'SET_NAME with a name that is not UTF-8');
     }
   }
-  const state = inst.u8.slice(base + OH.state, base + OH.state + BS.SIZE);
-  return { ops, explains, state, inst };
-}
-
-export interface OpContext {
-  label: string;
-  eventKind: number;
-  buf: number;
-  heapCount: number;
-  /** Heaps already failed for this buffer (PLACE retries). */
-  failedHeaps: bigint;
-  placed: boolean;
-  /** The rounded size the host expects for an ALLOC from heap h. */
-  roundedSize(h: number): bigint;
-  heapProtected(h: number): boolean;
-  requestProtected: boolean;
-}
-
-const describe = (op: Op) => `${OpKindName[op.kind] ?? `op ${op.kind}`}(buf ${op.buf}, heap ${op.heap === NONE ? 'none' : op.heap}, arg ${op.arg}, value ${op.value})`;
-
-/**
- * Checks every op against the event it answers. PLACE: exactly one ALLOC or FAIL first, then at
- * most one SET_NAME; other events: SYNCs only, on a placed buffer. Nothing runs if any op fails.
- */
-export function validateOps(ops: Op[], c: OpContext): void {
-  const bad = (op: Op, why: string): never => {
-    throw new PolicyFaultError(c.label, 'invalid-op', `answered ${EventKindName[c.eventKind]} of buffer ${c.buf} with ${describe(op)}: ${why}`);
-  };
-  ops.forEach((op, i) => {
-    if (op.buf !== c.buf) bad(op, `not the buffer in question (${c.buf})`);
-    switch (op.kind) {
-      case OpKind.ALLOC: {
-        if (c.eventKind !== EventKind.PLACE) bad(op, 'ALLOC only answers PLACE');
-        if (i !== 0) bad(op, 'ALLOC must be the first op');
-        if (op.heap >= c.heapCount) bad(op, `unknown heap index (platform has ${c.heapCount})`);
-        if ((c.failedHeaps >> BigInt(op.heap)) & 1n) bad(op, 'that heap already failed for this buffer');
-        if ((op.arg & ~FD_FLAGS_VALID) !== 0) bad(op, `fd flags 0x${op.arg.toString(16)} outside O_ACCMODE|O_CLOEXEC`);
-        const want = c.roundedSize(op.heap);
-        if (op.value !== want) bad(op, `size ${op.value} differs from the request's rounded size ${want}`);
-        if (c.heapProtected(op.heap) !== c.requestProtected) bad(op, c.requestProtected ? 'protected content outside a protected heap' : 'unprotected buffer in a protected heap');
-        break;
-      }
-      case OpKind.FAIL:
-        if (c.eventKind !== EventKind.PLACE) bad(op, 'FAIL only answers PLACE');
-        if (i !== 0 || ops.length !== 1) bad(op, 'FAIL must be the only op');
-        break;
-      case OpKind.SET_NAME:
-        if (c.eventKind !== EventKind.PLACE || i !== 1 || ops[0]!.kind !== OpKind.ALLOC) bad(op, 'SET_NAME only right after ALLOC');
-        if (op.arg === 0 || op.arg >= NAME_CAPACITY) bad(op, `name of ${op.arg} bytes; 1 to ${NAME_CAPACITY - 1} allowed`);
-        break;
-      case OpKind.SYNC:
-        if (c.eventKind === EventKind.PLACE) bad(op, 'no SYNC while placing');
-        if (!c.placed) bad(op, 'buffer is not placed');
-        if (!SYNC_VALID.has(op.arg)) bad(op, `sync flags 0x${op.arg.toString(16)} are not START/END with READ, WRITE or RW`);
-        break;
-      default:
-        bad(op, 'unknown op kind');
-    }
-  });
-  if (c.eventKind === EventKind.PLACE && ops.length === 0) {
-    throw new PolicyFaultError(c.label, 'invalid-op', `answered PLACE of buffer ${c.buf} with no ALLOC and no FAIL`);
-  }
+  return view;
 }

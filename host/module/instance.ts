@@ -31,6 +31,9 @@ export class PolicyInstance {
   private buffer!: ArrayBuffer;
   u8!: Uint8Array;
   dv!: DataView;
+  /** Word views of the same memory, for the event and answer codecs (refreshed with u8). */
+  u32!: Uint32Array;
+  u64!: BigUint64Array;
   input = 0;
   output = 0;
   abi = { major: 0, minor: 0 };
@@ -40,9 +43,10 @@ export class PolicyInstance {
   private fnEvent!: (len: number) => number;
   private fuelSet!: (n: number) => void;
   private fuelLeft!: () => number;
-  /** Fuel the last call used. */
-  lastFuel = 0;
-  /** Lines written by a debug build during the last call (complete lines only). */
+  /** Budget of the last call, and the fuel it used once known (a fault fixes it; else read on demand). */
+  private lastBudget = 0;
+  private usedFuel: number | null = 0;
+  /** Lines written by a debug build during the last call (complete lines only; the same empty array while there are none). */
   logs: LogLine[] = [];
   private partial: [string, string] = ['', ''];
 
@@ -139,6 +143,11 @@ export class PolicyInstance {
     return self;
   }
 
+  /** Fuel the last call used: asked of the module only when read, valid until the next call. */
+  get lastFuel(): number {
+    return this.usedFuel ?? this.lastBudget - this.fuelLeft();
+  }
+
   private collect(fd: number, text: string): void {
     const k = fd === 1 ? 0 : 1;
     const parts = (this.partial[k] + text).split('\n');
@@ -165,6 +174,8 @@ export class PolicyInstance {
     this.buffer = this.memory.buffer as ArrayBuffer;
     this.u8 = new Uint8Array(this.buffer);
     this.dv = new DataView(this.buffer);
+    this.u32 = new Uint32Array(this.buffer);
+    this.u64 = new BigUint64Array(this.buffer);
   }
 
   private invoke(fn: (len: number) => number, len: number, what: string): void {
@@ -172,21 +183,24 @@ export class PolicyInstance {
     let status: number;
     const budget = this.module.fuel;
     this.fuelSet(budget);
-    this.logs = [];
+    this.lastBudget = budget;
+    this.usedFuel = null;
+    // Most calls log nothing: keep the empty array rather than allocate one per event.
+    if (this.logs.length !== 0) this.logs = [];
     try {
       status = fn(len);
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
       this.poisoned = msg;
       if (!(e instanceof GuestAbort) && this.fuelLeft() < 0) {
-        this.lastFuel = budget;
+        this.usedFuel = budget;
         throw new PolicyFaultError(this.module.label, 'fuel', `${what} ran out of fuel: budget of ${budget} units exhausted`);
       }
+      this.usedFuel = budget - this.fuelLeft();
       const kind = e instanceof GuestAbort ? 'abort' : 'trap';
       throw new PolicyFaultError(this.module.label, kind, `${what} ${kind === 'abort' ? 'aborted' : 'trapped'}: ${msg}`);
     }
-    this.lastFuel = budget - this.fuelLeft();
-    this.refresh();
+    if (this.buffer !== this.memory.buffer) this.refresh();
     if (status !== Status.OK) {
       throw new PolicyFaultError(this.module.label, 'status', `${what} returned status ${status}`);
     }
