@@ -14,11 +14,13 @@ export interface DecodedAnswer {
 
 /** The event of the cursor's event record (image lengths already checked by the cursor). */
 export function eventOf(c: BinaryCursor): EventRecord {
-  const { dv, u8 } = c;
-  const b = c.start + EVENT_PREFIX;
-  const len = c.end - b;
+  const call = c.dv.getUint32(c.start + 4, true);
+  return eventFromImage(c.u8, c.dv, c.start + EVENT_PREFIX, c.end - c.start - EVENT_PREFIX, c.dv.getUint32(c.start, true), call === 0xffffffff ? -1 : call);
+}
+
+/** The event whose `len`-byte image starts at `b`. */
+export function eventFromImage(u8: Uint8Array, dv: DataView, b: number, len: number, index: number, call: number): EventRecord {
   const kind = dv.getUint32(b + EL.kind, true);
-  const call = dv.getUint32(c.start + 4, true);
   let usage: bigint[] | null = null;
   if (kind === EventKind.PLACE) {
     usage = [];
@@ -26,7 +28,7 @@ export function eventOf(c: BinaryCursor): EventRecord {
   }
   const nameLen = dv.getUint32(b + EL.nameLen, true);
   return {
-    index: dv.getUint32(c.start, true), call: call === 0xffffffff ? -1 : call, kind,
+    index, call, kind,
     buf: dv.getUint32(b + EL.buf, true), device: dv.getUint32(b + EL.device, true), access: dv.getUint32(b + EL.access, true),
     size: dv.getBigUint64(b + EL.size, true), devices: dv.getBigUint64(b + EL.devices, true), failedHeaps: dv.getBigUint64(b + EL.failedHeaps, true),
     heap: dv.getUint32(b + EL.heap, true), cpu: dv.getUint32(b + EL.cpu, true), flags: dv.getUint32(b + EL.flags, true),

@@ -1,6 +1,7 @@
 // Records an engine session (docs/trace.md) as JSON Lines to a line sink, or in any other
 // encoding (the binary one: BinaryEncoder).
 import type { Engine, EngineObserver } from '../engine/engine.js';
+import type { Outcome } from '../engine/outcome.js';
 import { jsonlEncoder, type LineSink } from './jsonl-encoder.js';
 import type { TraceEncoder } from './trace-encoder.js';
 
@@ -9,7 +10,7 @@ export type { LineSink } from './jsonl-encoder.js';
 export class TraceRecorder {
   private calls = 0;
   private events = 0;
-  private lastOps: unknown[] = [];
+  private lastOut: Outcome | null = null;
   private pendingLogs: { i: number; fd: number; text: string }[] = [];
   private lastEvent = -1;
   private detach: (() => void) | null = null;
@@ -28,7 +29,7 @@ export class TraceRecorder {
       onAnswer: (ev, out) => {
         this.events++;
         this.lastEvent = ev.index;
-        this.lastOps = out.ops;
+        this.lastOut = out; // its ops are read only when a result names one
         enc.event(ev);
         this.drainLogs();
         enc.answer(ev.index, out);
@@ -43,7 +44,7 @@ export class TraceRecorder {
       },
       onResult: (ev, op, r, _buf) => {
         if (ev.index !== this.lastEvent) return;
-        enc.result(ev.index, this.lastOps.indexOf(op), r);
+        enc.result(ev.index, this.lastOut!.ops.indexOf(op), r);
       },
     };
     this.detach = engine.observe(o);

@@ -10,10 +10,12 @@ import { parsePlatform } from '../platform/parse.js';
 import type { Platform } from '../platform/types.js';
 import { answerLine, logLine } from './lines.js';
 import { policyForTrace } from './policy-for-trace.js';
-import { readTrace, type TraceHeader } from './reader.js';
+import { isBinaryTraceFile, readTrace, type TraceHeader } from './reader.js';
+import { replayBinary } from './binary-replay.js';
 
 export interface Divergence {
   event: number;
+  /** Line of the JSON Lines trace, or record index of a binary one (the same line in its dump). */
   line: number;
   expected: string;
   actual: string;
@@ -39,6 +41,7 @@ export interface ReplayOptions {
 const faultText = (kind: string) => `fault:${kind}`;
 
 export async function replay(file: string, opts: ReplayOptions = {}): Promise<ReplayReport> {
+  if (isBinaryTraceFile(file)) return replayBinary(file, opts);
   const total = statSync(file).size;
   const it = readTrace(file, opts.onProgress ? (b) => opts.onProgress!(b, total) : undefined);
   const first = await it.next();

@@ -11,12 +11,21 @@ import { EXAMPLES } from '../support/platforms.js';
 
 export const WORKLOADS = ['camera-isp-display', 'cma-exhaustion', 'decode-compose-display', 'deferred-placement', 'export-midstream', 'protected-playback', 'software-render'];
 
-/** Simulates a bundled workload under `mod`, writing `<dir>/<stem>.hwtrace` and `.jsonl`. */
-export function recordBoth(dir: string, stem: string, workload: string, mod: PolicyModule, path: string | null = mod.label): { binary: string; jsonl: string; text: string } {
+export interface SessionOptions {
+  /** Header path of the module (default its label; null: replay finds it by sha256). */
+  path?: string | null;
+  /** Policy a fault switches to. */
+  fallback?: PolicyModule;
+}
+
+/** Simulates a workload (a bundled one's name, or a path) under `mod`, writing `<dir>/<stem>.hwtrace` and `.jsonl`. */
+export function recordBoth(dir: string, stem: string, workload: string, mod: PolicyModule, opts: SessionOptions = {}): { binary: string; jsonl: string; text: string } {
   const lines: string[] = [];
   const chunks: Uint8Array[] = [];
   const recs: TraceRecorder[] = [];
-  simulate(loadWorkloadFile(join(EXAMPLES, 'workloads', `${workload}.json`)), mod, {
+  const path = opts.path === undefined ? mod.label : opts.path;
+  simulate(loadWorkloadFile(workload.endsWith('.json') ? workload : join(EXAMPLES, 'workloads', `${workload}.json`)), mod, {
+    ...(opts.fallback ? { fallback: opts.fallback } : {}),
     engineHook: (e) => {
       recs.push(new TraceRecorder((l) => lines.push(l)).attach(e, 'node', path));
       recs.push(new TraceRecorder(new BinaryEncoder((c) => chunks.push(c.slice()))).attach(e, 'node', path));
