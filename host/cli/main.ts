@@ -6,6 +6,7 @@ import { inspect } from './inspect.js';
 import { simulate } from './simulate.js';
 import { demo } from './demo.js';
 import { replay } from './replay.js';
+import { traceDump } from './trace-dump.js';
 import { diff } from './diff.js';
 import { explain } from './explain.js';
 import { probe } from './probe.js';
@@ -42,7 +43,7 @@ export function program(): Command {
     .option('--platform <file>', 'platform JSON (overrides the workload\'s)')
     .option('--policy <wasm>', 'policy module (path, or a built-in name: default, naive, android-compat, ...)')
     .addOption(new Option('--backend <name>', 'where operations execute').choices(['model', 'kernel']).default('model'))
-    .option('--record <trace>', 'record the session as a trace (docs/trace.md)')
+    .option('--record <trace>', 'record the session as a trace (docs/trace.md): binary if it ends in .hwtrace, else JSON Lines')
     .option('--log', 'grant a debug build its log sink and print its lines on stderr')
     .option('--report <html>', 'write a self-contained HTML report with charts')
     .option('--json', 'JSON output')
@@ -50,14 +51,21 @@ export function program(): Command {
 
   p.command('replay')
     .description('replay a trace through its module (or --policy) and compare every answer byte for byte; exit 5 on divergence')
-    .argument('<trace>', 'trace file (JSON Lines)')
+    .argument('<trace>', 'trace file (binary .hwtrace or JSON Lines)')
     .option('--policy <wasm>', 'replay with this module instead of the recorded one')
     .option('--json', 'JSON output')
     .action(runCommand((t: string, o: { policy?: string; json?: boolean }) => replay(t, o)));
 
+  p.command('trace')
+    .description('work with trace files')
+    .command('dump')
+    .description('print a trace (binary .hwtrace or JSON Lines) as JSON Lines: byte for byte what a JSON Lines recording of the session holds')
+    .argument('<trace>', 'trace file')
+    .action(runCommand((t: string) => traceDump(t)));
+
   p.command('diff')
     .description('re-run a trace under two policies on the model backend and report what differs')
-    .argument('<trace>', 'trace file (JSON Lines)')
+    .argument('<trace>', 'trace file (binary .hwtrace or JSON Lines)')
     .option('--policy <wasm>', 'a policy (give it twice: A then B)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--first <n>', 'how many differing calls to list', '20')
     .option('--report <html>', 'write a self-contained HTML report with charts')

@@ -7,7 +7,6 @@ import { EventKind, NONE } from '../abi/generated.js';
 import { InputError } from '../errors.js';
 import type { EventRecord } from '../engine/engine.js';
 import { TRACE_FORMAT, TRACE_VERSION } from './lines.js';
-import { isBinaryTrace } from './binary-format.js';
 import { openTrace } from './open-trace.js';
 import { BinaryCursor } from './binary-cursor.js';
 import { headerOf, readBinaryTrace } from './binary-lines.js';
@@ -86,14 +85,15 @@ export function readFirstLine(file: string): string | undefined {
   }
 }
 
-/** Whether `file` is a binary trace (HWTRACE magic) rather than JSON Lines, from its first bytes. */
+/** Whether `file` is a binary trace (starting with the HWTRACE magic) rather than JSON Lines, from its first byte. */
 export function isBinaryTraceFile(file: string): boolean {
   const fd = openTrace(file);
   try {
-    const head = Buffer.alloc(8);
-    const n = readSync(fd, head, 0, 8, 0);
+    const head = Buffer.alloc(1);
+    const n = readSync(fd, head, 0, 1, 0);
     if (n > 0 && head[0] !== 0x7b && head[0] !== 0x48) throw new InputError(file, 'byte 0', 'neither a JSON Lines trace (starts with "{") nor a binary one (starts with HWTRACE)');
-    return isBinaryTrace(head.subarray(0, n));
+    // "H" commits to the binary reader, which then names what is wrong with the magic.
+    return n > 0 && head[0] === 0x48;
   } finally {
     closeSync(fd);
   }
