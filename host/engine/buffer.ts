@@ -2,7 +2,21 @@
 // BufferState the policy keeps in it between events.
 import { BufferStateLayout } from '../abi/generated.js';
 import type { CpuUse } from '../platform/types.js';
-import type { Decision } from './decision.js';
+import { decisionFromFacts, type Decision, type DecisionFacts } from './decision.js';
+
+const utf8 = new TextEncoder();
+
+/** A buffer name as UTF-8; names are short and ASCII in practice, which needs no encoder call. */
+export function nameBytesOf(name: string): Uint8Array {
+  if (typeof name !== 'string') return utf8.encode(name);
+  const out = new Uint8Array(name.length);
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c > 0x7f) return utf8.encode(name);
+    out[i] = c;
+  }
+  return out;
+}
 
 export interface AllocateRequest {
   /** Bytes requested (rounded up by the policy to page, alignment and granule). */
@@ -26,7 +40,9 @@ export class Buffer {
   fd: number | null = null;
   /** Rounded size in bytes once placed. */
   size = 0n;
-  decision: Decision | null = null;
+  private decided: Decision | null = null;
+  /** What the last PLACE fixed, until somebody reads `decision` (most placements are never explained). */
+  private facts: DecisionFacts | null = null;
   exported = false;
   freed = false;
   /** Attached devices, bit i = platform device i. */
@@ -41,10 +57,36 @@ export class Buffer {
   readonly requested: bigint;
   readonly nameBytes: Uint8Array;
 
-  constructor(readonly id: number, readonly request: Readonly<AllocateRequest>, devices: bigint) {
+  /** `nameBytes`: the request's name as UTF-8, when the caller has already encoded it. */
+  constructor(readonly id: number, readonly request: Readonly<AllocateRequest>, devices: bigint, nameBytes?: Uint8Array) {
     this.devices = devices;
     this.requested = BigInt(request.size);
-    this.nameBytes = new TextEncoder().encode(request.name ?? '');
+    this.nameBytes = nameBytes ?? nameBytesOf(request.name ?? '');
+  }
+
+  /** How the buffer was placed (or why not), with its sentences: written when first read. */
+  get decision(): Decision | null {
+    if (this.facts !== null) {
+      this.decided = decisionFromFacts(this.facts);
+      this.facts = null;
+    }
+    return this.decided;
+  }
+
+  set decision(d: Decision | null) {
+    this.decided = d;
+    this.facts = null;
+  }
+
+  /** The engine records a PLACE answer; `decision` turns it into sentences on demand. */
+  decideFrom(facts: DecisionFacts): void {
+    this.facts = facts;
+    this.decided = null;
+  }
+
+  /** The last PLACE answered FAIL (no heap fits). */
+  get unplaceable(): boolean {
+    return this.facts !== null ? this.facts.heap === null : this.decided !== null && this.decided.heap === null;
   }
 
   get placed(): boolean {

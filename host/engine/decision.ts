@@ -79,7 +79,7 @@ export interface DecisionFacts {
   platform: Platform;
   policy: PolicyIdentity;
   /** The answer's explanations as raw words (4 per entry), copied out of the module's memory. */
-  explainWords: Uint32Array;
+  explainWords: readonly number[];
   /** The request's size and devices at the time of the decision (for capacity sentences). */
   requested: bigint;
   devices: bigint;
@@ -92,9 +92,7 @@ export interface DecisionFacts {
   failReason: number;
 }
 
-type Sentences = Pick<Decision, 'fallbacks' | 'rejected' | 'ranking' | 'failure'>;
-
-function explainsOf(w: Uint32Array): ExplainEntry[] {
+function explainsOf(w: readonly number[]): ExplainEntry[] {
   const out: ExplainEntry[] = [];
   for (let at = 0; at + 4 <= w.length; at += 4) {
     const head = w[at]!;
@@ -103,36 +101,18 @@ function explainsOf(w: Uint32Array): ExplainEntry[] {
   return out;
 }
 
-function sentencesOf(f: DecisionFacts): Sentences {
+/** The Decision a PLACE answer made, sentences included (what decisionFrom gives, in the same field order). */
+export function decisionFromFacts(f: DecisionFacts): Decision {
   const p = f.platform;
   const d = decisionFrom(p, explainsOf(f.explainWords), f.policy, (h) => roundedSize(p, f.requested, f.devices, h), (c) => ReasonName[c] ?? String(c));
-  if (f.heap === null) return { fallbacks: [], rejected: d.rejected, ranking: [], failure: d.failure ?? `no heap fits (${ReasonName[f.failReason] ?? f.failReason})` };
-  return { fallbacks: d.fallbacks, rejected: d.rejected, ranking: d.ranking, failure: null };
-}
-
-/**
- * A Decision whose sentences (fallbacks, rejected, ranking, failure) are written the first time
- * any of them is read: most placements are never explained. Same fields, order and text as
- * decisionFrom gives; they are own enumerable properties, so JSON and spreads see them.
- */
-export function decisionOnDemand(f: DecisionFacts): Decision {
-  let s: Sentences | null = null;
-  const words = (): Sentences => (s ??= sentencesOf(f));
+  if (f.heap === null) {
+    return {
+      heap: null, fallbacks: [], size: 0, fdFlags: 0, name: null, rejected: d.rejected, policy: d.policy,
+      ranking: [], attempts: f.attempts, failure: d.failure ?? `no heap fits (${ReasonName[f.failReason] ?? f.failReason})`,
+    };
+  }
   return {
-    heap: f.heap,
-    get fallbacks() { return words().fallbacks; },
-    set fallbacks(v) { words().fallbacks = v; },
-    size: f.size,
-    fdFlags: f.fdFlags,
-    name: f.name,
-    get rejected() { return words().rejected; },
-    set rejected(v) { words().rejected = v; },
-    policy: f.policy,
-    get ranking() { return words().ranking; },
-    set ranking(v) { words().ranking = v; },
-    attempts: f.attempts,
-    // A placed buffer's failure is null unless someone sets it: no sentences needed to say so.
-    get failure() { return f.heap === null || s !== null ? words().failure : null; },
-    set failure(v) { words().failure = v; },
+    heap: f.heap, fallbacks: d.fallbacks, size: f.size, fdFlags: f.fdFlags, name: f.name, rejected: d.rejected, policy: d.policy,
+    ranking: d.ranking, attempts: f.attempts, failure: null,
   };
 }

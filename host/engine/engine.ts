@@ -12,8 +12,8 @@ import { encodePlatform } from '../platform/encode.js';
 import { KIND_VALUE } from '../platform/kind.js';
 import { parsePlatform } from '../platform/parse.js';
 import type { Platform, CpuUse } from '../platform/types.js';
-import { Buffer, type AllocateRequest } from './buffer.js';
-import { decisionOnDemand, type Decision, type Attempt } from './decision.js';
+import { Buffer, nameBytesOf, type AllocateRequest } from './buffer.js';
+import { type Decision, type Attempt, type DecisionFacts } from './decision.js';
 import { type Op, type Outcome, type AnswerView } from './outcome.js';
 import { answer } from './answer.js';
 import { HeapUsage } from './heap-usage.js';
@@ -198,10 +198,11 @@ export class Engine {
     if (size > this.maxAllocation) throw new UsageError(`allocation of ${size} bytes exceeds the engine's limit of ${this.maxAllocation} bytes (maxAllocationBytes)`);
     if (req.devices.length === 0) throw new UsageError('an allocation needs at least one device');
     if (req.cpu !== undefined && !(req.cpu in ACCESS)) throw new UsageError(`cpu must be none, read, write or readwrite, got ${String(req.cpu)}`);
-    if (req.name !== undefined && new TextEncoder().encode(req.name).length > 31) throw new UsageError(`buffer name "${req.name}" is longer than 31 bytes`);
+    const nameBytes = nameBytesOf(req.name ?? '');
+    if (req.name !== undefined && nameBytes.length > 31) throw new UsageError(`buffer name "${req.name}" is longer than 31 bytes`);
     let devices = 0n;
     for (const name of req.devices) devices |= 1n << BigInt(this.deviceIndex(name));
-    const buf = new Buffer(this.nextId++, { ...req, devices: [...req.devices] }, devices);
+    const buf = new Buffer(this.nextId++, { ...req, devices: [...req.devices] }, devices, nameBytes);
     this.buffers.set(buf.id, buf);
     this.called({ op: 'alloc', buf: buf.id, request: buf.request });
     if (!req.deferred) {
@@ -336,29 +337,28 @@ export class Engine {
     const buf = this.live(b);
     if (buf.placed) return buf.decision!;
     this.called({ op: 'place', buf: buf.id });
-    return this.placeOnce(buf);
+    this.placeOnce(buf);
+    return buf.decision!;
   }
 
   private ensurePlaced(buf: Buffer): void {
     if (buf.placed) return;
-    if (buf.decision && buf.decision.heap === null) throw new UsageError(`${buf.label} could not be placed: ${buf.decision.failure}`);
+    if (buf.unplaceable) throw new UsageError(`${buf.label} could not be placed: ${buf.decision!.failure}`);
     this.placeOnce(buf);
     if (!buf.placed) throw new UsageError(`${buf.label} could not be placed: ${buf.decision?.failure}`);
   }
 
   /** PLACE, then ALLOC; on an allocation error the heap is marked failed and the module asked again. */
-  private placeOnce(buf: Buffer): Decision {
+  private placeOnce(buf: Buffer): void {
     let failed = 0n;
     let lastErrno = 0;
     const attempts: Attempt[] = [];
     for (;;) {
       const { ev, out } = this.ask(EventKind.PLACE, buf, NONE, 0, failed, lastErrno);
-      // The sentences are written when the decision is first read: keep what they need now.
-      const facts = { platform: this.platform, policy: this.inst.identity, explainWords: out.explainWords(), requested: buf.requested, devices: buf.devices, attempts };
       if (out.opKind(0) === OpKind.FAIL) {
-        buf.decision = decisionOnDemand({ ...facts, heap: null, size: 0, fdFlags: 0, name: null, failReason: out.opArg(0) });
+        buf.decideFrom(this.facts(out, buf, attempts, null, 0, 0, null, out.opArg(0)));
         this.notify(ev, out, 0, { ok: true }, buf);
-        return buf.decision;
+        return;
       }
       const heapIndex = out.opHeap(0);
       const size = out.opValue(0);
@@ -384,9 +384,14 @@ export class Engine {
         this.notify(ev, out, 1, nr === 0 ? { ok: true } : { ok: false, ...nr }, buf);
         if (nr !== 0) throw new KernelError('DMA_BUF_SET_NAME', nr.code, nr.errno, buf.label);
       }
-      buf.decision = decisionOnDemand({ ...facts, heap: heap.name, size: Number(size), fdFlags, name: named, failReason: 0 });
-      return buf.decision;
+      buf.decideFrom(this.facts(out, buf, attempts, heap.name, Number(size), fdFlags, named, 0));
+      return;
     }
+  }
+
+  /** What a decision's sentences need, kept now: they are written when the decision is first read. */
+  private facts(out: AnswerView, buf: Buffer, attempts: Attempt[], heap: string | null, size: number, fdFlags: number, name: string | null, failReason: number): DecisionFacts {
+    return { platform: this.platform, policy: this.inst.identity, explainWords: out.explainWords(), requested: buf.requested, devices: buf.devices, heap, size, fdFlags, name, attempts, failReason };
   }
 
   /** Sends a non-PLACE event and executes the SYNCs it answers with. */

@@ -136,14 +136,22 @@ export class AnswerView implements Outcome {
   }
 
   /** The explanations' raw words (EXPLAIN_WORDS per entry), copied: they outlive the next event. */
-  explainWords(): Uint32Array {
+  explainWords(): number[] {
+    // A plain array: a typed array this size lives off the JS heap and costs more to allocate than to fill.
     const from = this.wb + EXPLAIN_WORD;
-    return this.w.slice(from, from + this.explainCount * EXPLAIN_WORDS);
+    const n = this.explainCount * EXPLAIN_WORDS;
+    const copy: number[] = [];
+    for (let i = 0; i < n; i++) copy.push(this.w[from + i]!);
+    return copy;
   }
 
   get state(): Uint8Array {
+    if (this.stateCopy) return this.stateCopy;
     const at = this.base + OH.state;
-    return (this.stateCopy ??= this.inst.u8.slice(at, at + BS.SIZE));
+    const u8 = this.inst.u8;
+    const copy = new Uint8Array(BS.SIZE);
+    for (let i = 0; i < BS.SIZE; i++) copy[i] = u8[at + i]!;
+    return (this.stateCopy = copy);
   }
 
   /** Records a non-ASCII name readOutcome decoded while checking it. */
