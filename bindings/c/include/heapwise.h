@@ -375,28 +375,71 @@ HW_API hw_status_t hw_decision_to_json(const hw_decision_t *d, char **json);
  * platform is the JSON as loaded, or the programmatic description written out as platform JSON.
  */
 HW_API hw_status_t hw_engine_trace_start(hw_engine_t *engine, FILE *out, const char *policy_path);
-/* Writes the end line, flushes, stops recording. */
+
+/*
+ * The two encodings of the same records (docs/trace.md): JSON Lines (one line per record, for
+ * people and tools) and binary (.hwtrace: the event and answer images as raw ABI bytes in CRC-32
+ * checked blocks, cheap to record and to replay; `heapwise trace dump` prints the JSON Lines the
+ * same session records, byte for byte).
+ */
+typedef enum hw_trace_format {
+  HW_TRACE_JSONL = 0,
+  HW_TRACE_BINARY = 1
+} hw_trace_format_t;
+
+/* The encoding a trace file name asks for, the rule of every host's --record: binary when the
+ * name ends in ".hwtrace" (any case), else JSON Lines (".jsonl" or any other name). */
+HW_API hw_trace_format_t hw_trace_format_for_path(const char *path);
+
+/* hw_engine_trace_start in either encoding. A binary trace is written in whole 64 KiB blocks
+ * (fwrite to `out`); the last block goes out at hw_engine_trace_finish(). `out` must be opened
+ * in binary mode for HW_TRACE_BINARY where that matters. */
+HW_API hw_status_t hw_engine_trace_start_as(hw_engine_t *engine, FILE *out, hw_trace_format_t format,
+                                            const char *policy_path);
+
+/*
+ * Records to the file at `path`, in the encoding its name asks for (hw_trace_format_for_path).
+ * The records go to `path.tmp.<pid>`, renamed to `path` by a successful
+ * hw_engine_trace_finish(); a failed finish, or deleting the engine before finishing, removes
+ * the temporary file, so a failed run never leaves a half-written trace. HW_ERR_IO naming the
+ * file when it cannot be created.
+ */
+HW_API hw_status_t hw_engine_trace_open(hw_engine_t *engine, const char *path, const char *policy_path);
+
+/* Writes the end record, flushes, stops recording (and for hw_engine_trace_open puts the file in
+ * place). HW_ERR_IO when any write failed. */
 HW_API hw_status_t hw_engine_trace_finish(hw_engine_t *engine);
 
 typedef struct hw_replay_result {
   uint32_t events;           /* events replayed */
   int diverged;              /* 1 when an answer differed */
   uint32_t index;            /* event index of the first divergence */
-  uint32_t line;             /* 1-based trace line of the expected answer */
+  uint32_t line;             /* 1-based trace line of the expected answer (binary: record index,
+                                the line of the same record in the JSON Lines dump) */
   char *expected;            /* the recorded answer (or fault) line, malloc'd; NULL if none */
   char *actual;              /* what the policy answered, malloc'd; NULL if none */
 } hw_replay_result_t;
 
 /*
- * Replays a trace: hands every recorded event, byte for byte, to `policy` (initialized with the
- * header's platform, under the header's fuel budget) and compares its answer line with the
- * recorded one as text, and the log lines a debug build writes with the recorded `log` lines.
+ * Replays a trace in either encoding, told apart by its first byte ('{' or the "HWTRACE\0"
+ * magic): hands every recorded event, byte for byte, to `policy` (initialized with the header's
+ * platform, under the header's fuel budget) and compares its answer line with the recorded one
+ * as text, and the log lines a debug build writes with the recorded `log` lines. A binary trace
+ * takes a fast path: the event image is copied into the input region as recorded and the used
+ * output region compared with the recorded answer image; only on a difference, a recorded fault,
+ * a manifest limiting heaps or sizes does it decode and compare the answer lines (so a
+ * difference no line shows, such as OutHeader.reserved0, is no divergence).
  * A recorded fault must be reproduced with the same kind (messages name host-specific files).
  * At a `swap` line replay switches to the module it names, found by sha256 among `policy`,
  * the candidates and the built-in (else HW_ERR_INPUT naming the line). Returns HW_OK when
  * identical, HW_ERR_DIVERGED with the first divergence in *result, HW_ERR_INPUT for a
- * malformed trace (the message names the line). Streams: memory does not grow with the trace.
- * Free the result's strings with hw_replay_result_clear(). Thread-safe.
+ * malformed trace: the message names the file and the line, or for a binary trace the byte
+ * offset and the record index (bad magic, another version, a block length of 0 or above 16 MiB,
+ * a CRC-32 mismatch, a truncated block or record, a record past its block or payload, an unknown
+ * record type, images whose length does not match their counts, an index outside the platform,
+ * indexes out of order, no end record, bytes after it). Streams one line or one block at a
+ * time: memory does not grow with the trace. Free the result's strings with
+ * hw_replay_result_clear(). Thread-safe.
  */
 HW_API hw_status_t hw_replay_file(const char *trace_path, const hw_policy_t *policy,
                                   hw_replay_result_t *result, hw_error_t **error);

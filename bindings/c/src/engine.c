@@ -38,9 +38,7 @@ void hw_engine_called(hw_engine_t *e, hw_call_record *c) {
   e->call_index++;
   if (!e->trace) return;
   c->n = (uint32_t)e->call_index;
-  e->trace->calls++;
-  hw_trace_call_line(&e->trace->line, c);
-  hw_trace_emit(e->trace);
+  hw_trace_call(e->trace, c);
 }
 
 static hw_status_t new_instance(hw_policy_t *policy, const hw_platform_t *p, hw_instance **out, hw_error_t **error) {
@@ -115,10 +113,7 @@ hw_status_t hw_engine_switch(hw_engine_t *e, hw_policy_t *policy, const char *re
   hw_policy_unref(e->policy);
   e->inst = inst;
   e->policy = hw_policy_ref(policy);
-  if (e->trace) {
-    hw_trace_swap_line(&e->trace->line, e->event_index, reason, inst->name, inst->version, policy->sha256, policy->path);
-    hw_trace_emit(e->trace);
-  }
+  if (e->trace) hw_trace_swap(e->trace, e->event_index, reason, inst->name, inst->version, policy->sha256, policy->path);
   return HW_OK;
 }
 
@@ -139,12 +134,10 @@ static void buffer_delete(hw_buffer *b) {
 
 void hw_engine_delete(hw_engine_t *e) {
   if (!e) return;
-  /* A recording not finished stays unfinished: the caller may have closed its FILE already. */
-  if (e->trace) {
-    hw_text_free(&e->trace->line);
-    free(e->trace);
-    e->trace = NULL;
-  }
+  /* A recording not finished stays unfinished: the caller may have closed its FILE already (one
+   * opened by name leaves nothing behind). */
+  hw_trace_discard(e->trace);
+  e->trace = NULL;
   if (e->inst && e->backend) hw_engine_free_all(e);
   for (size_t i = 0; i < e->buffer_cap; i++) buffer_delete(e->buffers[i]);
   free(e->buffers);

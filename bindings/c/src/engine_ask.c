@@ -14,8 +14,7 @@ static void put64(uint8_t *b, size_t off, uint64_t v) { memcpy(b + off, &v, 8); 
 static void trace_result(hw_engine_t *e, uint32_t ev, uint32_t op, int ok, int fd, int err) {
   hw_trace *tr = e->trace;
   if (!tr || (int64_t)ev != tr->last_event) return;
-  hw_trace_result_line(&tr->line, ev, op, ok, fd, err);
-  hw_trace_emit(tr);
+  hw_trace_result(tr, ev, op, ok, fd, err);
 }
 
 /* The log lines of the call just made: to the trace and the caller's callback. */
@@ -23,10 +22,7 @@ static void emit_logs(hw_engine_t *e, hw_instance *inst, uint32_t ev) {
   const hw_log_sink *log = &inst->log;
   for (size_t i = 0; i < log->count; i++) {
     const hw_log_line *l = &log->lines[i];
-    if (e->trace) {
-      hw_trace_log_line(&e->trace->line, ev, l->fd, l->text, l->len);
-      hw_trace_emit(e->trace);
-    }
+    if (e->trace) hw_trace_log(e->trace, ev, l->fd, l->text, l->len);
     if (e->log) e->log(e->log_ctx, ev, l->fd, l->text);
   }
 }
@@ -78,6 +74,8 @@ static hw_status_t ask(hw_engine_t *e, hw_buffer *b, uint32_t kind, uint32_t dev
     ev.usage_count = e->platform->heap_count;
   }
   *event_index = ev.index;
+  /* Recorded before the module runs: the input region exactly as handed to it. */
+  if (e->trace) hw_trace_event(e->trace, &ev, in, len);
   hw_status_t st = hw_instance_event(inst, len, &e->fault);
   if (st == HW_OK) {
     mem = hw_instance_memory(inst, &memsize);
@@ -95,21 +93,13 @@ static hw_status_t ask(hw_engine_t *e, hw_buffer *b, uint32_t kind, uint32_t dev
       hw_text_addf(&e->fault.message, "policy module %s: %s", inst->policy->label, e->why.s ? e->why.s : "?");
     }
   }
-  /* The event line, the lines a debug build wrote while answering it, then the answer or the
-   * fault, in the order of the Node host's recorder. */
+  /* After the event record: the lines a debug build wrote while answering it, then the answer
+   * or the fault, in the order of the Node host's recorder. */
   hw_trace *tr = e->trace;
-  if (tr) {
-    tr->events++;
-    if (st == HW_OK) tr->last_event = ev.index;
-    hw_trace_event_line(&tr->line, &ev);
-    hw_trace_emit(tr);
-  }
+  if (tr && st == HW_OK) tr->last_event = ev.index;
   emit_logs(e, inst, ev.index);
   if (st != HW_OK) {
-    if (tr) {
-      hw_trace_fault_line(&tr->line, ev.index, e->fault.kind, e->fault.message.s ? e->fault.message.s : "");
-      hw_trace_emit(tr);
-    }
+    if (tr) hw_trace_fault(tr, ev.index, e->fault.kind, e->fault.message.s ? e->fault.message.s : "");
     hw_engine_fail(e, HW_ERR_POLICY_FAULT, "%s", e->fault.message.s ? e->fault.message.s : "policy fault");
     /* Keep serving: the fallback policy answers this event again (a new event, same buffer). */
     if (!e->fallback || e->policy == e->fallback) return HW_ERR_POLICY_FAULT;
@@ -118,10 +108,7 @@ static hw_status_t ask(hw_engine_t *e, hw_buffer *b, uint32_t kind, uint32_t dev
     if (hw_engine_switch(e, e->fallback, "fault") != HW_OK) return hw_engine_fail(e, HW_ERR_POLICY_FAULT, "%s", first);
     return ask(e, b, kind, device, access, failed, last_errno, event_index);
   }
-  if (tr) {
-    hw_trace_answer_line(&tr->line, ev.index, &e->out);
-    hw_trace_emit(tr);
-  }
+  if (tr) hw_trace_answer(tr, ev.index, &e->out, hw_instance_memory(inst, &memsize) + inst->output);
   return HW_OK;
 }
 

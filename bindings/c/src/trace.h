@@ -1,5 +1,6 @@
 /* Trace format v1 (docs/trace.md): the text of each line, built with a fixed key order so
- * every host writes the same bytes for the same decision (host/trace/lines.ts). */
+ * every host writes the same bytes for the same decision (host/trace/lines.ts); the binary
+ * record of each line (.hwtrace); and the recording itself, in either encoding. */
 #ifndef HW_TRACE_H
 #define HW_TRACE_H
 
@@ -8,7 +9,9 @@
 #include <jansson.h>
 
 #include "outcome.h"
+#include "platform.h"
 #include "text.h"
+#include "trace_binary.h"
 
 /* What the module was handed: everything needed to replay it. */
 typedef struct hw_event_record {
@@ -59,15 +62,49 @@ void hw_trace_end_line(hw_text *t, uint32_t calls, uint32_t events);
 /* "none", "read", "write", "readwrite" */
 const char *hw_access_name(uint32_t access);
 
+/* The binary records of the same lines (trace_binary_encode.c). The event record carries the
+ * event image (the `len` bytes handed to hw_event), the answer record the used parts of the
+ * output region at `output`; call records name devices by their index in `platform`. */
+void hw_bin_write_header(hw_block_writer *w, const char *host, const char *backend, const char *name, const char *version, const char *sha256,
+                   const char *path, uint32_t fuel, uint32_t op_cap, int log, const char *platform_json);
+void hw_bin_write_call(hw_block_writer *w, const hw_platform_t *platform, const hw_call_record *c);
+void hw_bin_write_event(hw_block_writer *w, uint32_t i, uint32_t call, const uint8_t *image, uint32_t len);
+void hw_bin_write_answer(hw_block_writer *w, uint32_t i, const uint8_t *output);
+void hw_bin_write_fault(hw_block_writer *w, uint32_t i, const char *kind, const char *message);
+void hw_bin_write_result(hw_block_writer *w, uint32_t i, uint32_t op, int ok, int fd, int err);
+void hw_bin_write_swap(hw_block_writer *w, uint32_t i, const char *reason, const char *name, const char *version, const char *sha256, const char *path);
+void hw_bin_write_log(hw_block_writer *w, uint32_t i, uint32_t fd, const char *text, size_t len);
+void hw_bin_write_end(hw_block_writer *w, uint32_t calls, uint32_t events);
+
 /* A recording in progress: counts for the end line, the event whose results follow. */
 typedef struct hw_trace {
   FILE *out;
+  int binary; /* .hwtrace records into CRC-32 blocks, else JSON Lines */
   uint32_t calls, events;
   int64_t last_event;
   int write_failed;
-  hw_text line;
+  hw_text line;                  /* JSON Lines: the line being built */
+  hw_block_writer blocks;        /* binary */
+  const hw_platform_t *platform; /* binary: device names to indexes (the engine's) */
+  char *path, *tmp;              /* opened by name: the temporary file renamed to path at the end */
 } hw_trace;
 
-void hw_trace_emit(hw_trace *tr); /* writes tr->line plus "\n" */
+/* One record in the recording's encoding (trace_record.c), in the order docs/trace.md gives. */
+void hw_trace_header(hw_trace *tr, const char *host, const char *backend, const char *name, const char *version, const char *sha256,
+                     const char *path, uint32_t fuel, uint32_t op_cap, int log, json_t *platform);
+void hw_trace_call(hw_trace *tr, const hw_call_record *c); /* counts it */
+/* image: the input region as handed to the module, `len` bytes; counts the event. Recorded
+ * before the module runs, so what it does to its input region cannot change the record. */
+void hw_trace_event(hw_trace *tr, const hw_event_record *e, const uint8_t *image, uint32_t len);
+void hw_trace_log(hw_trace *tr, uint32_t i, uint32_t fd, const char *text, size_t len);
+/* output: the module's output region holding `out`, as read. */
+void hw_trace_answer(hw_trace *tr, uint32_t i, const hw_outcome *out, const uint8_t *output);
+void hw_trace_fault(hw_trace *tr, uint32_t i, const char *kind, const char *message);
+void hw_trace_result(hw_trace *tr, uint32_t i, uint32_t op, int ok, int fd, int err);
+void hw_trace_swap(hw_trace *tr, uint32_t i, const char *reason, const char *name, const char *version, const char *sha256, const char *path);
+/* The end record with the counts, and the last block. */
+void hw_trace_end(hw_trace *tr);
+/* Frees a recording; one opened by name that did not finish removes its temporary file. */
+void hw_trace_discard(hw_trace *tr);
 
 #endif

@@ -158,9 +158,3 @@ void hw_trace_result_line(hw_text *t, uint32_t i, uint32_t op, int ok, int fd, i
 void hw_trace_end_line(hw_text *t, uint32_t calls, uint32_t events) {
   hw_text_addf(t, "{\"t\":\"end\",\"calls\":%u,\"events\":%u}", calls, events);
 }
-
-void hw_trace_emit(hw_trace *tr) {
-  if (tr->line.failed) tr->write_failed = 1;
-  else if (fputs(tr->line.s ? tr->line.s : "", tr->out) < 0 || fputc('\n', tr->out) < 0) tr->write_failed = 1;
-  hw_text_reset(&tr->line);
-}

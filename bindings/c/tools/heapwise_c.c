@@ -1,7 +1,9 @@
 /* heapwise-c: the C host's test driver, what the cross-host tests call.
  *   heapwise-c --workload W [policy options] [--backend model|kernel] [--record FILE]
  *              [--fallback default|X.so] [--trace-policy-path P]
+ *     --record writes binary when FILE ends in .hwtrace, else JSON Lines (hw_trace_format_for_path)
  *   heapwise-c --replay TRACE [policy options] [--candidate X.so ...]   exit 0 identical, 5 divergent
+ *     TRACE in either encoding (JSON Lines or .hwtrace); a malformed one exits 2
  *   heapwise-c --platform P --request R [policy options]                prints the decision JSON
  *   heapwise-c --bench-decide                                           per-decision cost, ns (p50)
  * Policy options: --policy default|X.so, --fuel N (units per call), --log (grant a debug build
@@ -74,35 +76,19 @@ static int run_workload(const char *file, const options *o) {
   hw_engine_options_t opts = {.backend = !strcmp(o->backend, "kernel") ? HW_BACKEND_KERNEL : HW_BACKEND_MODEL, .fallback = fallback,
                               .log = o->log ? print_log : NULL};
   if (st == HW_OK) st = hw_engine_new(policy, w.platform, &opts, &engine, &err);
-  char *tmp = NULL;
-  FILE *out = NULL;
+  int recording = 0;
   if (st == HW_OK && o->record) {
-    /* Written to a temporary file and renamed at the end: never a half-written trace. */
-    if (asprintf(&tmp, "%s.tmp.%d", o->record, (int)getpid()) < 0 || !(out = fopen(tmp, "w"))) {
-      st = HW_ERR_IO;
-      err = hw_error_new(st, "cannot create the trace file");
-    } else {
-      const char *path = o->trace_policy_path ? o->trace_policy_path : o->policy && strcmp(o->policy, "default") ? o->policy : NULL;
-      st = hw_engine_trace_start(engine, out, path);
-      if (st != HW_OK) err = hw_error_new(st, hw_engine_last_error(engine));
-    }
+    /* The library writes a temporary file and renames it at the end: never a half-written
+     * trace. Binary for a name ending in .hwtrace, else JSON Lines. */
+    const char *path = o->trace_policy_path ? o->trace_policy_path : o->policy && strcmp(o->policy, "default") ? o->policy : NULL;
+    st = hw_engine_trace_open(engine, o->record, path);
+    if (st != HW_OK) err = hw_error_new(st, hw_engine_last_error(engine));
+    recording = st == HW_OK;
   }
   if (st == HW_OK) st = hw_workload_run(&w, engine, &err);
-  if (st == HW_OK && out) {
+  if (st == HW_OK && recording) {
     st = hw_engine_trace_finish(engine);
     if (st != HW_OK) err = hw_error_new(st, hw_engine_last_error(engine));
-  }
-  if (out && fclose(out) != 0 && st == HW_OK) {
-    st = HW_ERR_IO;
-    err = hw_error_new(st, "writing the trace file failed");
-  }
-  if (tmp) {
-    if (st == HW_OK && rename(tmp, o->record) != 0) {
-      st = HW_ERR_IO;
-      err = hw_error_new(st, "renaming the trace file failed");
-    }
-    if (st != HW_OK) unlink(tmp);
-    free(tmp);
   }
   if (st == HW_OK) fprintf(stderr, "heapwise-c: %u events, policy %s %s\n", hw_engine_events(engine), hw_policy_name(hw_engine_policy(engine)),
                            hw_policy_version(hw_engine_policy(engine)));
