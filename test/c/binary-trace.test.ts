@@ -109,56 +109,53 @@ describe('C records binary traces', () => {
   });
 });
 
+/** The good trace cut at the offset `at()` gives. */
+const cut = (at: () => number) => () => good.bytes.subarray(0, at());
+/** The good trace changed by `change`, every block's CRC-32 then recomputed (only the change is judged). */
+const edited = (change: (img: BinaryTraceImage) => void) => () => {
+  const img = new BinaryTraceImage(Buffer.from(good.bytes));
+  change(img);
+  return img.withCrcs();
+};
+/** The good trace with `change` applied to its raw bytes (CRCs as they were). */
+const raw = (change: (b: Buffer) => Buffer | void) => () => {
+  const b = Buffer.from(good.bytes);
+  return change(b) ?? b;
+};
+const block = (k: number) => good.blocks[k]!;
+const blockBytes = (k: number) => good.bytes.subarray(block(k).at, block(k).at + 8 + block(k).length);
+const recordOf = (img: BinaryTraceImage, type: number, which: (r: { payload: number; length: number }) => boolean = () => true) =>
+  img.records.find((r) => r.type === type && which(r))!;
+
 describe('damaged binary traces are refused by the C host, exit 2', () => {
   const cases: [string, () => Buffer, RegExp][] = [
-    ['truncated mid-block', () => good.bytes.subarray(0, good.blocks[1]!.at + 100), /at byte \d+ \(record \d+\): truncated: block of \d+ bytes, the file ends 92 bytes into it/],
-    ['truncated at a block boundary', () => good.bytes.subarray(0, good.blocks[2]!.at), /at byte \d+ \(record \d+\): truncated: no end record after \d+ records/],
-    ['truncated in a block header', () => good.bytes.subarray(0, good.blocks[1]!.at + 5), /truncated: block header cut short/],
-    ['corrupted (one bit)', () => { const b = Buffer.from(good.bytes); b[good.blocks[1]!.at + 500]! ^= 0x10; return b; }, /at byte \d+ \(record \d+\): corrupted block: CRC-32 0x[0-9a-f]{8}, recorded 0x[0-9a-f]{8}/],
-    ['reordered blocks', () => {
-      const [b1, b2] = [good.blocks[1]!, good.blocks[2]!];
-      const one = good.bytes.subarray(b1.at, b1.at + 8 + b1.length);
-      const two = good.bytes.subarray(b2.at, b2.at + 8 + b2.length);
-      return Buffer.concat([good.bytes.subarray(0, b1.at), two, one, good.bytes.subarray(b2.at + 8 + b2.length)]);
-    }, /out of order|does not follow it/],
-    ['reordered events (CRCs fixed)', () => {
-      const img = new BinaryTraceImage(Buffer.from(good.bytes));
+    ['truncated mid-block', cut(() => block(1).at + 100), /at byte \d+ \(record \d+\): truncated: block of \d+ bytes, the file ends 92 bytes into it/],
+    ['truncated at a block boundary', cut(() => block(2).at), /at byte \d+ \(record \d+\): truncated: no end record after \d+ records/],
+    ['truncated in a block header', cut(() => block(1).at + 5), /truncated: block header cut short/],
+    ['the magic alone', cut(() => 10), /truncated: the format version is cut short/],
+    ['corrupted (one bit)', raw((b) => { b[block(1).at + 500]! ^= 0x10; }), /at byte \d+ \(record \d+\): corrupted block: CRC-32 0x[0-9a-f]{8}, recorded 0x[0-9a-f]{8}/],
+    ['blocks 1 and 2 swapped', () => Buffer.concat([good.bytes.subarray(0, block(1).at), blockBytes(2), blockBytes(1), good.bytes.subarray(block(3).at)]), /out of order|does not follow it/],
+    ['an event index skipped', edited((img) => {
       const ev = img.records.filter((r) => r.type === 3)[5]!;
       img.bytes.writeUInt32LE(img.u32(ev.payload) + 1, ev.payload);
-      return img.withCrcs();
-    }, /\(record \d+\): event record: event 6 out of order \(expected 5\)/],
-    ['an unknown record type (CRCs fixed)', () => {
-      const img = new BinaryTraceImage(Buffer.from(good.bytes));
-      img.bytes[img.records[3]!.at] = 42;
-      return img.withCrcs();
-    }, /\(record 4\): unknown record type 42/],
-    ['an answer image whose counts do not match its length (CRCs fixed)', () => {
-      const img = new BinaryTraceImage(Buffer.from(good.bytes));
-      const rec = img.records.find((x) => x.type === 4)!;
+    }), /\(record \d+\): event record: event 6 out of order \(expected 5\)/],
+    ['an unknown record type', edited((img) => { img.bytes[img.records[3]!.at] = 42; }), /\(record 4\): unknown record type 42/],
+    ['an answer image whose counts do not match its length', edited((img) => {
+      const rec = recordOf(img, 4);
       img.bytes.writeUInt32LE(img.u32(rec.payload + 4) + 1, rec.payload + 4);
-      return img.withCrcs();
-    }, /answer record: answer image of \d+ bytes; its counts make \d+/],
-    ['a device index outside the platform (CRCs fixed)', () => {
-      const img = new BinaryTraceImage(Buffer.from(good.bytes));
-      // attach, device_begin or device_end: the device index follows n, buf and op
-      const rec = img.records.find((x) => x.type === 2 && [2, 3, 4].includes(img.bytes[x.payload + 8]!))!;
-      img.bytes.writeUInt32LE(99, rec.payload + 9);
-      return img.withCrcs();
-    }, /call record: device index 99 outside the platform's \d+ devices/],
-    ['a record running past its payload (CRCs fixed)', () => {
-      const img = new BinaryTraceImage(Buffer.from(good.bytes));
-      // An ALLOC's result (ok, with its fd) turned into a failure: errno, then a code past the record.
-      const rec = img.records.find((x) => x.type === 6 && x.length === 13)!;
-      img.bytes[rec.payload + 8] = 0;
-      return img.withCrcs();
-    }, /result record: code cut short/],
-    ['future version', () => { const b = Buffer.from(good.bytes); b.writeUInt32LE(2, 8); return b; }, /at byte 8: binary trace format version 2; this reader knows version 1/],
-    ['bytes after the end', () => Buffer.concat([good.bytes, Buffer.from([1, 2, 3])]), /bytes after the block holding the end record/],
-    ['an absurd block length', () => { const b = Buffer.from(good.bytes); b.writeUInt32LE(0xfffffff0, good.blocks[1]!.at); return b; }, /corrupted block length 4294967280 \(1 to 16777216\)/],
-    ['a block length of 0', () => { const b = Buffer.from(good.bytes); b.writeUInt32LE(0, good.blocks[1]!.at); return b; }, /corrupted block length 0/],
+    }), /answer record: answer image of \d+ bytes; its counts make \d+/],
+    // attach, device_begin or device_end: the device index follows n, buf and op
+    ['a device index outside the platform', edited((img) => {
+      img.bytes.writeUInt32LE(99, recordOf(img, 2, (r) => [2, 3, 4].includes(img.bytes[r.payload + 8]!)).payload + 9);
+    }), /call record: device index 99 outside the platform's \d+ devices/],
+    // An ALLOC's result (ok, with its fd) turned into a failure: errno, then a code past the record.
+    ['a field running past its record', edited((img) => { img.bytes[recordOf(img, 6, (r) => r.length === 13).payload + 8] = 0; }), /result record: code cut short/],
+    ['future version', raw((b) => { b.writeUInt32LE(2, 8); }), /at byte 8: binary trace format version 2; this reader knows version 1/],
+    ['bytes after the end', raw((b) => Buffer.concat([b, Buffer.from([1, 2, 3])])), /bytes after the block holding the end record/],
+    ['an absurd block length', raw((b) => { b.writeUInt32LE(0xfffffff0, block(1).at); }), /corrupted block length 4294967280 \(1 to 16777216\)/],
+    ['a block length of 0', raw((b) => { b.writeUInt32LE(0, block(1).at); }), /corrupted block length 0/],
     ['not a trace', () => Buffer.from('HELLO, world'), /at byte 0: not a binary heapwise trace \(no HWTRACE magic\)/],
     ['neither encoding', () => Buffer.from('garbage'), /at byte 0: neither a JSON Lines trace/],
-    ['the magic alone', () => good.bytes.subarray(0, 10), /truncated: the format version is cut short/],
   ];
 
   it.each(cases)('%s', (_name, make, msg) => {
