@@ -14,6 +14,11 @@ import { validateAnswer } from './answer-check.js';
 export function answer(inst: PolicyInstance, p: Platform, ev: EventRecord, opCap: number): AnswerView {
   const len = writeEvent(inst, ev);
   inst.event(len);
+  return checkedAnswer(inst, p, ev, opCap);
+}
+
+/** Reads and validates the answer the instance's output region holds now (replay and tests call it too). */
+export function checkedAnswer(inst: PolicyInstance, p: Platform, ev: EventRecord, opCap: number): AnswerView {
   const out = readOutcome(inst, opCap);
   validateAnswer(out, p, ev);
   checkManifest(out, p, ev);
