@@ -6,13 +6,24 @@ import { emitOp, emitExplain, out } from './io';
 import { heapCached, deviceHas, nonCoherentDevices } from './platform';
 import { DEBUG, log } from './debug';
 
+// The event being planned, in a wasm global (no linear memory load per field access).
+let evAt: usize = 0;
+
 export class SyncPlan {
-  ev: Event = Event.at(0);
+  /** The event being planned. */
+  get ev(): Event { return Event.at(evAt); }
+  set ev(e: Event) { evAt = changetype<usize>(e); }
 
   /** Starts planning for `ev`: the new state starts as a copy of the old one. */
   begin(ev: Event): void {
-    this.ev = ev;
-    memory.copy(changetype<usize>(out().state), changetype<usize>(ev.state), 32);
+    evAt = changetype<usize>(ev);
+    // BufferState is 32 bytes: four u64 words, cheaper than a memory.copy call.
+    const to = changetype<usize>(out().state);
+    const from = changetype<usize>(ev.state);
+    store<u64>(to, load<u64>(from));
+    store<u64>(to, load<u64>(from, 8), 8);
+    store<u64>(to, load<u64>(from, 16), 16);
+    store<u64>(to, load<u64>(from, 24), 24);
   }
 
   get kind(): u32 { return this.ev.kind; }

@@ -1,7 +1,10 @@
 // The platform the host handed over at hw_init, copied out of the input region (which every
-// event overwrites) and read through typed views.
+// event overwrites) and read through typed views; the questions a decision asks per heap or
+// device are answered from the masks derived at load (platform-masks.ts).
 import { INPUT_CAPACITY, MAX_HEAPS, MAX_DEVICES, HEAP_SIZE, DEVICE_SIZE, PLATFORM_HEADER_SIZE,
-  PlatformHeader, Heap, Device, HeapFlag, HeapKind, DeviceFlag, NONE } from './abi/generated';
+  PlatformHeader, Heap, Device, NONE } from './abi/generated';
+import { derivePlatformMasks, systemLikeHeaps, scarceHeaps, contiguousDevices, listedRank, coherentDevices,
+  allDevices, cachedHeaps } from './platform-masks';
 
 const blob: usize = memory.data(INPUT_CAPACITY, 16);
 let heaps: u32 = 0;
@@ -31,6 +34,7 @@ export function loadPlatform(src: usize, len: u32): bool {
   devices = h.deviceCount;
   heapsAt = blob + h.heapsOffset;
   devicesAt = blob + h.devicesOffset;
+  derivePlatformMasks(heapsAt, heaps, devicesAt, devices, blob);
   return true;
 }
 
@@ -50,31 +54,16 @@ export function heapAddressBits(i: u32): u32 {
 }
 
 /** System-like memory: cheap, plentiful, scattered pages. */
-export function isSystemLike(i: u32): bool {
-  const k = heapKind(i);
-  return k == HeapKind.SYSTEM || k == HeapKind.SYSTEM_UNCACHED || k == HeapKind.UDMABUF;
-}
+export function isSystemLike(i: u32): bool { return i < 64 && (systemLikeHeaps() & ((<u64>1) << i)) != 0; }
 
 /** CMA regions and carveouts: contiguous and scarce. */
-export function isScarce(i: u32): bool {
-  const k = heapKind(i);
-  return k == HeapKind.CMA || k == HeapKind.CARVEOUT;
-}
+export function isScarce(i: u32): bool { return i < 64 && (scarceHeaps() & ((<u64>1) << i)) != 0; }
 
 /** A device needs physically contiguous memory: explicitly, or because nothing remaps for it. */
-export function deviceNeedsContiguous(i: u32): bool {
-  const f = device(i).flags;
-  if ((f & DeviceFlag.CONTIGUOUS_YES) != 0) return true;
-  if ((f & DeviceFlag.CONTIGUOUS_NO) != 0) return false;
-  return (f & DeviceFlag.IOMMU) == 0;
-}
+export function deviceNeedsContiguous(i: u32): bool { return i < 64 && (contiguousDevices() & ((<u64>1) << i)) != 0; }
 
 /** Position of heap h in device d's preferredHeaps, or NONE. */
-export function preferenceRank(d: u32, h: u32): u32 {
-  const dev = device(d);
-  for (let k: u32 = 0; k < dev.prefCount; k++) if (load<u32>(blob + dev.prefOffset + <usize>k * 4) == h) return k;
-  return NONE;
-}
+export function preferenceRank(d: u32, h: u32): u32 { return listedRank(d, h); }
 
 /** True when heap i's name equals s (ASCII). */
 export function heapNameIs(i: u32, s: string): bool {
@@ -98,10 +87,6 @@ export function deviceNamePtr(i: u32): usize { return blob + device(i).nameOffse
 export function heapNamePtr(i: u32): usize { return blob + heap(i).nameOffset; }
 
 /** Bit mask of every device without coherent DMA. */
-export function nonCoherentDevices(): u64 {
-  let m: u64 = 0;
-  for (let i: u32 = 0; i < devices; i++) if (!deviceHas(i, DeviceFlag.COHERENT)) m |= (<u64>1) << i;
-  return m;
-}
+export function nonCoherentDevices(): u64 { return allDevices() & ~coherentDevices(); }
 
-export function heapCached(i: u32): bool { return heapHas(i, HeapFlag.CACHED); }
+export function heapCached(i: u32): bool { return i < 64 && (cachedHeaps() & ((<u64>1) << i)) != 0; }

@@ -153,14 +153,15 @@ export function itRunsTheWorkloads(name: string, bracketsEveryAccess: boolean) {
   });
 }
 
-/** `heapwise inspect` accepts the built module, with its identity and only the abort import. */
+/** `heapwise inspect` accepts the built module, with its identity and no import but abort (a module that never aborts has none). */
 export function itLoads(name: string) {
   it('heapwise inspect accepts the module', () => {
     const r = heapwise(['inspect', `policies/${name}/build/${name}.wasm`, '--json']);
     expect(r.code, r.stderr).toBe(0);
     const rep = JSON.parse(r.stdout);
     expect(rep).toMatchObject({ abi: { major: 1, minor: 0 }, name, version: '1.0.0', accepted: true, refusal: null });
-    expect(rep.imports).toEqual([{ module: 'env', name: 'abort', kind: 'function' }]);
+    for (const imp of rep.imports) expect(imp).toEqual({ module: 'env', name: 'abort', kind: 'function' });
+    expect(rep.imports.length).toBeLessThanOrEqual(1);
     expect(rep.exports.map((x: { name: string }) => x.name)).toEqual(expect.arrayContaining(['memory', 'hw_abi_version', 'hw_policy_name', 'hw_policy_version', 'hw_input', 'hw_output', 'hw_init', 'hw_event']));
   });
 }
