@@ -100,10 +100,14 @@ await step('recording', async () => take('recording', await node('recording-over
 const sizes = quick ? { mid: 20_000, long: 20_000 } : { mid: 250_000, long: 1_000_000 };
 let tr = null;
 await step('traces', async () => {
-  const tiny = recordLongTrace(root, traces, 1, 'tiny');
-  const mid = recordLongTrace(root, traces, sizes.mid, 'mid');
-  const long = sizes.long === sizes.mid ? mid : recordLongTrace(root, traces, sizes.long, 'long');
-  tr = { tiny, mid, long };
+  // Binary traces (what replay is measured on) and a JSON Lines one of the long size for the
+  // second row and for the C host, which reads JSON Lines.
+  const tiny = recordLongTrace(root, traces, 1, 'tiny', 'hwtrace');
+  const mid = recordLongTrace(root, traces, sizes.mid, 'mid', 'hwtrace');
+  const long = sizes.long === sizes.mid ? mid : recordLongTrace(root, traces, sizes.long, 'long', 'hwtrace');
+  const tinyJsonl = recordLongTrace(root, traces, 1, 'tiny', 'jsonl');
+  const longJsonl = recordLongTrace(root, traces, sizes.long, 'long', 'jsonl');
+  tr = { tiny, mid, long, tinyJsonl, longJsonl };
   results.traces = { mid: { events: mid.events, iterations: mid.iterations }, long: { events: long.events, iterations: long.iterations } };
 });
 results.replay = {};
@@ -113,26 +117,19 @@ await step('replay', async () => {
   if (tr.mid !== tr.long) {
     take('replay-mid', await node('replay-throughput', ['--trace', tr.mid.trace, '--tiny', tr.tiny.trace, '--stages', 'replay'], 900_000, ['--expose-gc']), (r) => { results.replay.mid = r; });
   }
-  // The C host's replay of the same trace (heapwise-c --replay), wall time minus a tiny trace's.
+  take('replay-jsonl', await node('replay-throughput', ['--trace', tr.longJsonl.trace, '--tiny', tr.tinyJsonl.trace, '--stages', 'replay'], 1_800_000, ['--expose-gc']), (r) => { results.replay.jsonl = r; });
+  // The C host's replay of the same session as JSON Lines (heapwise-c --replay), wall time minus a tiny trace's.
   if (!cReady) return;
   const c = join(root, 'bindings/c/build/heapwise-c');
   const wall = (file) => { const t0 = performance.now(); const r = spawnSync(c, ['--replay', file], { encoding: 'utf8' }); return { s: (performance.now() - t0) / 1000, r }; };
-  const fixed = wall(tr.tiny.trace);
-  const big = wall(tr.long.trace);
+  const fixed = wall(tr.tinyJsonl.trace);
+  const big = wall(tr.longJsonl.trace);
   if (big.r.status !== 0) fail('replay-c', `heapwise-c --replay exited ${big.r.status}: ${big.r.stderr || big.r.stdout}`);
-  else results.replay.c = { events: tr.long.events, seconds: big.s, eventsPerSecond: tr.long.events / big.s, steadyEventsPerSecond: tr.long.events / Math.max(1e-9, big.s - fixed.s) };
+  else results.replay.c = { events: tr.longJsonl.events, seconds: big.s, eventsPerSecond: tr.longJsonl.events / big.s, steadyEventsPerSecond: tr.longJsonl.events / Math.max(1e-9, big.s - fixed.s) };
 });
 
 // 3. Syncs against naive bracketing on every bundled workload.
 await step('syncs', async () => take('syncs', await node('syncs-vs-naive'), (r) => { results.syncs = r; }));
-
-// Candidate host changes, measured against the host code in the same process.
-results.experiments = {};
-await step('experiment-lines', async () => take('experiment-lines', await node('trace-lines'), (r) => { results.experiments.traceLines = r; }));
-await step('experiment-replay', async () => {
-  if (!tr) throw new Error('no traces (the traces step failed)');
-  take('experiment-replay', await node('fast-replay', ['--trace', tr.mid.trace, '--long', tr.long.trace, '--tiny', tr.tiny.trace, '--tmp', traces], 1_800_000), (r) => { results.experiments.fastReplay = r; });
-});
 
 // 4. Inside the real-kernel VM.
 await step('vm', async () => {

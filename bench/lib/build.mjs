@@ -14,8 +14,6 @@ export const ENTRIES = {
   'recording-overhead': 'bench/trace/recording-overhead.ts',
   'replay-throughput': 'bench/trace/replay-throughput.ts',
   'syncs-vs-naive': 'bench/workloads/syncs-vs-naive.ts',
-  'trace-lines': 'bench/experiments/trace-lines.ts',
-  'fast-replay': 'bench/experiments/fast-replay.ts',
 };
 
 function run(cmd, args, opts, what) {

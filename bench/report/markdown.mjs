@@ -15,11 +15,11 @@ function decisionTable(r) {
   for (const [key, name] of HOSTS) {
     const d = r.decision?.[key];
     if (!d?.decision) continue;
-    const app = d.app ? Object.values(d.app)[0] : null;
+    const [app, appRead] = d.app ? Object.values(d.app) : [];
     rows.push([name, fmtNs(d.decision.wasm.p50), fmtNs(d.decision.wasm.p99), fmtNs(d.decision.native.p50), fmtNs(d.decision.native.p99),
-      fmtX(d.ratio.p50), fmtX(d.ratio.p99), app ? fmtNs(app.p50) : '-', `${d.agreement.cases}`]);
+      fmtX(d.ratio.p50), fmtX(d.ratio.p99), app ? fmtNs(app.p50) : '-', appRead ? fmtNs(appRead.p50) : '-', `${d.agreement.cases}`]);
   }
-  return table(['host', 'WASM p50', 'WASM p99', 'native p50', 'native p99', 'WASM/native p50', 'WASM/native p99', 'allocate+free via API p50', 'requests agreeing'], rows);
+  return table(['host', 'WASM p50', 'WASM p99', 'native p50', 'native p99', 'WASM/native p50', 'WASM/native p99', 'allocate+free via API p50', 'same, Decision read', 'requests agreeing'], rows);
 }
 
 function breakdownTable(d) {
@@ -55,13 +55,13 @@ function eventsTable(r) {
 function replaySection(r) {
   const out = [];
   const rows = [];
-  for (const [k, name] of [['mid', 'mid'], ['long', 'long']]) {
+  for (const [k, name] of [['mid', 'mid'], ['long', 'long'], ['jsonl', 'long']]) {
     const x = r.replay?.[k];
     if (!x) continue;
-    rows.push([`Node, ${name} trace`, `${x.trace.events}`, fmtBytes(x.trace.bytes), fmtRate(x.eventsPerSecond), fmtRate(x.steadyEventsPerSecond), fmtBytes(x.memory.peakRssBeforeBytes), fmtBytes(x.memory.peakRssBytes)]);
+    rows.push([`Node, ${name} trace (${x.trace.encoding === 'jsonl' || k === 'jsonl' ? 'JSON Lines' : 'binary'})`, `${x.trace.events}`, fmtBytes(x.trace.bytes), fmtRate(x.eventsPerSecond), fmtRate(x.steadyEventsPerSecond), fmtBytes(x.memory.peakRssBeforeBytes), fmtBytes(x.memory.peakRssBytes)]);
   }
   const c = r.replay?.c;
-  if (c) rows.push(['C (heapwise-c --replay), long trace', `${c.events}`, '', fmtRate(c.eventsPerSecond), fmtRate(c.steadyEventsPerSecond), '', '']);
+  if (c) rows.push(['C (heapwise-c --replay), long trace (JSON Lines)', `${c.events}`, '', fmtRate(c.eventsPerSecond), fmtRate(c.steadyEventsPerSecond), '', '']);
   out.push(table(['replay', 'events', 'trace size', 'events/s', 'events/s without fixed cost', 'peak RSS before', 'peak RSS after'], rows));
   const live = r.replay?.long?.memory?.liveHeap;
   if (live?.length) {
@@ -79,6 +79,15 @@ function replaySection(r) {
     })));
   }
   return out.join('\n');
+}
+
+function recordingSection(r) {
+  const x = r.recording;
+  const rows = [['none', fmtNs(x.withoutRecorderNsPerEvent.p50), '-', '-']];
+  rows.push(['binary (.hwtrace)', fmtNs(x.withRecorderNsPerEvent.p50), `**${fmtPct(x.overhead.p50)}**`, x.traceBytes ? fmtBytes(x.traceBytes) : '']);
+  if (x.jsonl) rows.push(['JSON Lines (.jsonl)', fmtNs(x.jsonl.withRecorderNsPerEvent.p50), fmtPct(x.jsonl.overhead.p50), x.jsonl.traceBytes ? fmtBytes(x.jsonl.traceBytes) : '']);
+  return [`camera-isp-display (${x.iterations} iterations, ${x.engineEvents} engine events) simulated without a recorder and with a TraceRecorder into a memory sink, in rotating order:`, '',
+    table(['recorder', 'per event p50', 'overhead', 'trace size'], rows)].join('\n');
 }
 
 function syncsTable(r) {
@@ -104,27 +113,6 @@ function vmSection(r) {
   return lines.join('\n');
 }
 
-function experimentsSection(r) {
-  const e = r.experiments ?? {};
-  const out = [];
-  if (e.traceLines?.nsPerEvent) {
-    const t = e.traceLines;
-    out.push('', `Recording (byte-identical traces of all ${t.identicalTraces} bundled workloads):`, '');
-    out.push(table(['recorder', 'per event p50', 'overhead'], [['none', fmtNs(t.nsPerEvent.none.p50), '-'], ['host TraceRecorder', fmtNs(t.nsPerEvent.host.p50), fmtPct(t.overhead.host)], ['lean lines (experiment)', fmtNs(t.nsPerEvent.lean.p50), fmtPct(t.overhead.lean)],
-      ...(t.nsPerEvent.binary ? [['binary records, JSON later (estimate)', fmtNs(t.nsPerEvent.binary.p50), fmtPct(t.overhead.binary)]] : [])]));
-  }
-  if (e.fastReplay?.mid) {
-    const f = e.fastReplay;
-    out.push('', `Replay (same verdicts as replay() on: ${f.checks.join(', ')}):`, '');
-    out.push(table(['replay', 'events', 'events/s'], [
-      ['host replay(), mid trace', `${f.mid.events}`, fmtRate(f.mid.hostEventsPerSecond)],
-      ['scanner (experiment), mid trace', `${f.mid.events}`, `${fmtRate(f.mid.scanEventsPerSecond)} (${fmtX(f.mid.speedup)})`],
-      ['scanner (experiment), long trace', `${f.long.events}`, `${fmtRate(f.long.eventsPerSecond)} (${fmtRate(f.long.steadyEventsPerSecond)} without fixed cost)`],
-    ]));
-  }
-  return out.join('\n');
-}
-
 export function renderMarkdown(r) {
   const node = r.decision?.node;
   const c = r.decision?.c;
@@ -142,7 +130,7 @@ export function renderMarkdown(r) {
     '',
     '## Decision latency',
     '',
-    'One placement decision on the fixture (bench/fixtures/camera-soc.json: 8 heaps, 3 devices; request camera-preview-request.json): encode the PLACE event into linear memory, hw_event, read and validate the answer, take the chosen heap, fallbacks and rejections. Native = the same policy in plain TypeScript (bench/native/default-policy.ts) or C (default_policy.c), checked to decide identically on the fixture and every example request first. Batches of decisions, p50/p99 over batches. The last column: the public API per placement (allocate + free on the model backend, with the Decision and its sentences).',
+    'One placement decision on the fixture (bench/fixtures/camera-soc.json: 8 heaps, 3 devices; request camera-preview-request.json): encode the PLACE event into linear memory, hw_event, read and validate the answer, take the chosen heap, fallbacks and rejections. Native = the same policy in plain TypeScript (bench/native/default-policy.ts) or C (default_policy.c), checked to decide identically on the fixture and every example request first. Batches of decisions, p50/p99 over batches. The API columns: the public API per placement (allocate + free on the model backend), then the same reading the Decision, whose sentences are written when first read.',
     '',
     decisionTable(r),
     '',
@@ -158,11 +146,11 @@ export function renderMarkdown(r) {
     '',
     '## Recording overhead',
     '',
-    r.recording ? `camera-isp-display (${r.recording.iterations} iterations, ${r.recording.engineEvents} engine events) simulated with and without a TraceRecorder into a memory sink: ${fmtNs(r.recording.withoutRecorderNsPerEvent.p50)} → ${fmtNs(r.recording.withRecorderNsPerEvent.p50)} per event, overhead **${fmtPct(r.recording.overhead.p50)}**.` : 'Not measured.',
+    r.recording ? recordingSection(r) : 'Not measured.',
     '',
     '## Replay throughput and memory',
     '',
-    r.traces ? `Traces recorded with \`heapwise simulate --record\` on camera-isp-display repeated (mid: ${r.traces.mid.events} events, long: ${r.traces.long.events}). "Without fixed cost" subtracts a tiny trace's replay (compiling and fuel-instrumenting the module).` : '',
+    r.traces ? `Traces recorded with \`heapwise simulate --record\` on camera-isp-display repeated (mid: ${r.traces.mid.events} events, long: ${r.traces.long.events}), binary (.hwtrace) and, for the long one, JSON Lines too. "Without fixed cost" subtracts a tiny trace's replay (compiling and fuel-instrumenting the module).` : '',
     '',
     replaySection(r),
     '',
@@ -177,10 +165,6 @@ export function renderMarkdown(r) {
     'System-heap buffer cycle: alloc, mmap, SYNC START (write), touch every page, munmap, SYNC END, close. raw = the ioctls by hand in the same guest process; engine = the same cycle through the engine on its kernel backend (the default policy issues exactly these two syncs); engine alone = the engine\'s calls on the model backend (its own work, no kernel). TCG emulation: only the ratios mean anything.',
     '',
     vmSection(r),
-    '',
-    '## Candidate host changes (experiments in bench/experiments/)',
-    '',
-    experimentsSection(r),
     '',
   ];
   return s.filter((x) => x !== undefined).join('\n').replace(/\n{3,}/g, '\n\n');
@@ -200,11 +184,11 @@ export function readmeSection(r) {
   const facts = [];
   const ev = r.events;
   if (ev?.node) facts.push(`Sync planning through \`Engine\` (model backend): ${fmtRate(ev.node.eventsPerSecond.p50)} CPU/device events in Node${ev.deno ? `, ${fmtRate(ev.deno.eventsPerSecond.p50)} in Deno` : ''}.`);
-  if (r.recording) facts.push(`Recording a trace (in-memory sink) adds ${fmtPct(r.recording.overhead.p50)} to simulate's per-event time.`);
+  if (r.recording) facts.push(`Recording a binary trace (in-memory sink) adds ${fmtPct(r.recording.overhead.p50)} to simulate's per-event time${r.recording.jsonl ? ` (JSON Lines: ${fmtPct(r.recording.jsonl.overhead.p50)})` : ''}.`);
   const long = r.replay?.long;
   if (long) {
     const live = long.memory.liveHeap ?? [];
-    facts.push(`Replay of a ${long.trace.events}-event trace (${fmtBytes(long.trace.bytes)}): ${fmtRate(long.eventsPerSecond)} in Node${r.replay.c ? `, ${fmtRate(r.replay.c.eventsPerSecond)} in C` : ''}; peak RSS ${fmtBytes(long.memory.peakRssBytes)}${live.length ? `, live heap flat at ${fmtBytes(live[live.length - 1].heapUsedBytes)} from the first tenth of the trace to the end` : ''}.`);
+    facts.push(`Replay of a ${long.trace.events}-event binary trace (${fmtBytes(long.trace.bytes)}): ${fmtRate(long.eventsPerSecond)} in Node${r.replay.jsonl ? ` (the same session as JSON Lines, ${fmtBytes(r.replay.jsonl.trace.bytes)}: ${fmtRate(r.replay.jsonl.eventsPerSecond)})` : ''}${r.replay.c ? `, ${fmtRate(r.replay.c.eventsPerSecond)} in C (JSON Lines)` : ''}; peak RSS ${fmtBytes(long.memory.peakRssBytes)}${live.length ? `, live heap flat at ${fmtBytes(live[live.length - 1].heapUsedBytes)} from the first tenth of the trace to the end` : ''}.`);
   }
   const c1 = r.vm?.summary?.find((x) => x.host === 'c' && x.size === 1 << 20);
   const n1 = r.vm?.summary?.find((x) => x.host === 'node' && x.size === 1 << 20);
@@ -213,11 +197,6 @@ export function readmeSection(r) {
     const violations = r.syncs.workloads.reduce((n, w) => n + w.violations.default + w.violations.naive, 0);
     facts.push(`Syncs on the bundled workloads: ${r.syncs.total.default} with the default policy against ${r.syncs.total.naive} with naive bracketing (${fmtPct(r.syncs.total.ratio)}); ${violations === 0 ? 'no' : violations} coherency violation${violations === 1 ? '' : 's'}.`);
   }
-  const x = r.experiments ?? {};
-  const gains = [];
-  if (x.traceLines?.overhead?.binary !== undefined) gains.push(`recording binary records and formatting JSON later: ${fmtPct(x.traceLines.overhead.binary)} overhead instead of ${fmtPct(x.traceLines.overhead.host)}`);
-  if (x.fastReplay?.mid) gains.push(`a fixed-key-order scanner for replay: ${fmtX(x.fastReplay.mid.speedup)} (${fmtRate(x.fastReplay.long.eventsPerSecond)} on the long trace)`);
-  if (gains.length) facts.push(`Candidate host changes measured beside the host code (bench/experiments/, same outputs checked first): ${gains.join('; ')}.`);
   if (facts.length) lines.push(...facts.map((f) => `- ${f}`), '');
   return lines.join('\n');
 }

@@ -1,8 +1,10 @@
-// Recording overhead: the same workload simulated with and without a TraceRecorder (into a
-// memory sink), alternately, round after round; the overhead is the ratio of the medians.
+// Recording overhead: the same workload simulated without a recorder, with the binary recorder
+// (docs/trace.md, .hwtrace) and with the JSON Lines one, each into a memory sink, in rotating
+// order round after round; each overhead is the ratio of the medians against the plain run.
 import { join } from 'node:path';
 import { simulate } from '../../host/simulate/run.js';
 import { loadWorkloadFile } from '../../host/simulate/workload.js';
+import { BinaryEncoder } from '../../host/trace/binary-encoder.js';
 import { TraceRecorder } from '../../host/trace/recorder.js';
 import { benchArgs, emit } from '../lib/args.js';
 import { stats } from '../lib/batches.js';
@@ -17,41 +19,49 @@ workload.iterations = args.quick ? 60 : 240;
 workload.length = workload.setup.length + workload.loop.length * workload.iterations + workload.teardown.length;
 const rounds = args.quick ? 6 : 40;
 
-let events = 0;
-let lines = 0;
-const run = (record: boolean): number => {
+type Kind = 'none' | 'binary' | 'jsonl';
+const KINDS: Kind[] = ['none', 'binary', 'jsonl'];
+const size = { binary: 0, jsonl: 0 };
+
+const run = (kind: Kind): number => {
   const sink = new MemorySink();
+  let bytes = 0;
+  let rec: TraceRecorder | null = null;
   const t0 = performance.now();
-  simulate(workload, mod, record ? { engineHook: (e) => { new TraceRecorder(sink.line).attach(e, 'node'); } } : {});
+  simulate(workload, mod, kind === 'none' ? {} : {
+    engineHook: (e) => { rec = new TraceRecorder(kind === 'binary' ? new BinaryEncoder((c) => { bytes += c.length; }) : sink.line).attach(e, 'node'); },
+  });
+  (rec as TraceRecorder | null)?.finish(); // the binary recorder hands its last chunk over here
   const ns = (performance.now() - t0) * 1e6;
   sink.flush();
-  lines = Math.max(lines, sink.lines);
+  if (kind === 'binary') size.binary = bytes;
+  if (kind === 'jsonl') size.jsonl = sink.bytes;
   return ns;
 };
 
-// Engine events per simulation (the recorder counts them; the plain run has the same).
-{
-  const sink = new MemorySink();
-  let engineEvents = 0;
-  simulate(workload, mod, { engineHook: (e) => { new TraceRecorder(sink.line).attach(e, 'node'); e.observe({ onAnswer: () => { engineEvents++; } }); } });
-  events = engineEvents;
-}
-for (let i = 0; i < 2; i++) { run(false); run(true); } // warm-up
-const plain: number[] = [];
-const recorded: number[] = [];
+// Engine events per simulation (the plain run has the same).
+let events = 0;
+simulate(workload, mod, { engineHook: (e) => { e.observe({ onAnswer: () => { events++; } }); } });
+for (let i = 0; i < 2; i++) for (const k of KINDS) run(k); // warm-up
+const per: Record<Kind, number[]> = { none: [], binary: [], jsonl: [] };
 for (let r = 0; r < rounds; r++) {
-  // Alternate which goes first, so drift affects both.
-  if (r % 2) { plain.push(run(false) / events); recorded.push(run(true) / events); }
-  else { recorded.push(run(true) / events); plain.push(run(false) / events); }
+  // Rotate which goes first, so drift affects all three.
+  for (let k = 0; k < KINDS.length; k++) {
+    const kind = KINDS[(r + k) % KINDS.length]!;
+    per[kind].push(run(kind) / events);
+  }
 }
-const a = stats(plain, events);
-const b = stats(recorded, events);
+const plain = stats(per.none, events);
+const binary = stats(per.binary, events);
+const jsonl = stats(per.jsonl, events);
 emit({
   workload: 'examples/workloads/camera-isp-display.json',
   iterations: workload.iterations,
   engineEvents: events,
-  traceLines: lines,
-  withoutRecorderNsPerEvent: a,
-  withRecorderNsPerEvent: b,
-  overhead: { p50: b.p50 / a.p50 - 1, min: b.min / a.min - 1 },
+  withoutRecorderNsPerEvent: plain,
+  // The binary recorder: what `simulate --record X.hwtrace` uses.
+  withRecorderNsPerEvent: binary,
+  overhead: { p50: binary.p50 / plain.p50 - 1, min: binary.min / plain.min - 1 },
+  traceBytes: size.binary,
+  jsonl: { withRecorderNsPerEvent: jsonl, overhead: { p50: jsonl.p50 / plain.p50 - 1, min: jsonl.min / plain.min - 1 }, traceBytes: size.jsonl },
 });

@@ -1,12 +1,14 @@
-// Replay throughput on a long recorded trace, and where its time goes: the same file read by
-// successively more of the replay pipeline (lines only, + JSON.parse, + the checked reader,
-// + the module and the answer comparison). Peak RSS is read right after the full replay, which
-// runs first, so it is the replay's own. A tiny trace replayed first measures the fixed cost of
-// a replay (compiling and fuel-instrumenting the module) and the RSS before the long replay.
+// Replay throughput on a long recorded trace (binary or JSON Lines), and where its time goes:
+// the same file read by successively more of the replay pipeline (binary: the checked records,
+// then the records decoded as trace lines; JSON Lines: lines only, + JSON.parse, + the checked
+// reader; then the module and the answer comparison). Peak RSS is read right after the full
+// replay, which runs first, so it is the replay's own. A tiny trace replayed first measures the
+// fixed cost of a replay (compiling and fuel-instrumenting the module) and the RSS before.
 //   node replay-throughput.js --trace FILE --tiny SMALL_FILE [--stages all|replay]
 import { createReadStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { readTrace } from '../../host/trace/reader.js';
+import { BinaryCursor } from '../../host/trace/binary-cursor.js';
+import { isBinaryTraceFile, readTrace } from '../../host/trace/reader.js';
 import { replay } from '../../host/trace/replay.js';
 import { benchArgs, emit } from '../lib/args.js';
 
@@ -14,6 +16,7 @@ const args = benchArgs();
 const file = args.values.trace;
 if (!file) throw new Error('replay-throughput: --trace is required');
 const bytes = statSync(file).size;
+const binary = isBinaryTraceFile(file);
 
 async function lines(each: (text: string) => void): Promise<void> {
   const stream = createReadStream(file!, { encoding: 'utf8' });
@@ -62,14 +65,19 @@ const stages: Record<string, { seconds: number; eventsPerSecond: number }> = {};
 const stage = (name: string, s: number) => { stages[name] = { seconds: s, eventsPerSecond: events / s }; };
 if ((args.values.stages ?? 'all') === 'all') {
   let n = 0;
-  stage('read lines (readline)', await seconds(() => lines(() => { n++; })));
-  stage('read lines + JSON.parse', await seconds(() => lines((t) => { n += (JSON.parse(t) as { i?: number }).i ?? 0; })));
-  stage('checked reader (readTrace)', await seconds(async () => { for await (const l of readTrace(file)) n += l.t.length; }));
+  if (binary) {
+    stage('checked records (CRC-32, order)', await seconds(async () => { const c = new BinaryCursor(file); try { while (c.next()) n += c.type; } finally { c.close(); } }));
+    stage('records decoded as trace lines (readTrace)', await seconds(async () => { for await (const l of readTrace(file)) n += l.t.length; }));
+  } else {
+    stage('read lines (readline)', await seconds(() => lines(() => { n++; })));
+    stage('read lines + JSON.parse', await seconds(() => lines((t) => { n += (JSON.parse(t) as { i?: number }).i ?? 0; })));
+    stage('checked reader (readTrace)', await seconds(async () => { for await (const l of readTrace(file)) n += l.t.length; }));
+  }
 }
 stage('replay() (minus the fixed cost of a replay)', replaySeconds - fixedSeconds);
 
 emit({
-  trace: { bytes, events, bytesPerEvent: bytes / events },
+  trace: { encoding: binary ? 'binary' : 'jsonl', bytes, events, bytesPerEvent: bytes / events },
   eventsPerSecond: events / replaySeconds,
   // Without the per-replay fixed cost (module compile + fuel instrumentation).
   steadyEventsPerSecond: events / Math.max(1e-9, replaySeconds - fixedSeconds),

@@ -70,6 +70,7 @@ export class BinaryWriter {
   i32(v: number): void { this.dv.setInt32(this.n, v, true); this.n += 4; }
   u64(v: bigint): void { this.dv.setBigUint64(this.n, v, true); this.n += 8; }
   bytes(src: Uint8Array, start: number, end: number): void {
+    if (end === start) return;
     this.u8.set(src.subarray(start, end), this.n);
     this.n += end - start;
   }
