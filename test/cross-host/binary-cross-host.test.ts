@@ -57,7 +57,7 @@ beforeAll(async () => {
   }
   const img = BinaryTraceImage.read(file('cma-fallback', 'node', 'hwtrace'));
   const rec = img.records.find((x) => x.type === 4 && img.u32(x.payload + 4) > 0 && img.u32(x.payload + 4 + 48) === 3)!;
-  img.bytes[rec.payload + 4 + 48 + 12] ^= 1; // the SYNC op's flags
+  img.bytes[rec.payload + 4 + 48 + 12]! ^= 1; // the SYNC op's flags
   changed = join(work, 'changed.node.hwtrace');
   changedRecord = rec.index;
   writeFileSync(changed, img.withCrcs());
