@@ -25,6 +25,15 @@ typedef struct np_platform {
   uint32_t heap_count, device_count;
   np_heap heaps[HW_MAX_HEAPS];
   np_device devices[HW_MAX_DEVICES];
+  /* Derived once from the blob, as the SDK derives them at hw_init (asm/platform-masks.ts):
+   * bit i = heap or device i. */
+  uint64_t all_heaps, protected_heaps, cpu_access_heaps, contiguous_heaps, scarce_heaps, system_heaps,
+      system_uncached_heaps, system_like_heaps, sized_heaps;
+  uint64_t all_devices, protected_devices, contiguous_devices, listing_devices;
+  uint64_t unreachable[HW_MAX_DEVICES]; /* heaps above the device's DMA mask (none behind an IOMMU) */
+  uint64_t preferred[HW_MAX_DEVICES];   /* heaps the device lists */
+  uint64_t preferring[HW_MAX_HEAPS];    /* devices that list the heap */
+  uint32_t pref_rank[HW_MAX_DEVICES][HW_MAX_HEAPS]; /* first position of the heap in the device's list */
 } np_platform;
 
 typedef struct np_request {
