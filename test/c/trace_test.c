@@ -169,9 +169,5 @@ int main(void) {
   RUN(damaged_traces, "replay refuses damaged traces naming the line");
   RUN(platform_errors, "platform JSON errors name the file and field");
   RUN(kind_inference, "heap kinds inferred from node names");
-  int rc = check_report();
-  char cmd[600];
-  snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir_path);
-  if (system(cmd) != 0) rc = 1;
-  return rc;
+  return check_report_removing(tmpdir_path);
 }
