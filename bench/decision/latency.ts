@@ -45,13 +45,19 @@ const main = timeInterleaved({
 const breakdown = timeInterleaved(breakdownSubjects(mod, inst, p, ev), { ...plan, batches: Math.ceil(plan.batches / 4) });
 
 // What an application pays per placement through the public API: allocate (PLACE, ALLOC on the
-// model backend, the Decision with its sentences) and free (FREE event, close).
+// model backend) and free (FREE event, close); then the same with the Decision read, which
+// writes its sentences (they are built on first read).
 const engine = Engine.create(mod, p, { fallback: null });
 const engineReq = { ...request, devices: [...request.devices] };
 const app = timeInterleaved({
   'Engine.allocate + free (model backend)': (n) => {
     let s = 0;
     for (let i = 0; i < n; i++) { const b = engine.allocate(engineReq); s += b.heapIndex; engine.free(b); }
+    return s;
+  },
+  'Engine.allocate + free, Decision read (sentences written)': (n) => {
+    let s = 0;
+    for (let i = 0; i < n; i++) { const b = engine.allocate(engineReq); s += b.decision!.rejected.length; engine.free(b); }
     return s;
   },
 }, { ...plan, batchSize: Math.ceil(plan.batchSize / 4), batches: Math.ceil(plan.batches / 4) });

@@ -17,7 +17,12 @@ export interface ValidationTable {
 const tables = new WeakMap<Platform, ValidationTable>();
 const isPow2 = (x: number) => Number.isSafeInteger(x) && x > 0 && 2 ** Math.round(Math.log2(x)) === x;
 
+let lastPlatform: Platform | null = null;
+let lastTable: ValidationTable | null = null;
+
 export function validationTable(p: Platform): ValidationTable {
+  // One engine, one platform: skip the WeakMap lookup while the platform stays the same.
+  if (p === lastPlatform) return lastTable!;
   let t = tables.get(p);
   if (!t) {
     t = {
@@ -30,6 +35,8 @@ export function validationTable(p: Platform): ValidationTable {
     };
     tables.set(p, t);
   }
+  lastPlatform = p;
+  lastTable = t;
   return t;
 }
 

@@ -170,6 +170,9 @@ export class PolicyInstance {
 
   /** Re-creates the views when the module has grown its memory. */
   refresh(): void {
+    // Growing a (non-shared) memory detaches the old buffer: a non-empty one is still current,
+    // which is cheaper to ask than the Memory's buffer getter.
+    if (this.buffer !== undefined && this.buffer.byteLength !== 0) return;
     if (this.buffer === this.memory.buffer) return;
     this.buffer = this.memory.buffer as ArrayBuffer;
     this.u8 = new Uint8Array(this.buffer);
@@ -200,7 +203,7 @@ export class PolicyInstance {
       const kind = e instanceof GuestAbort ? 'abort' : 'trap';
       throw new PolicyFaultError(this.module.label, kind, `${what} ${kind === 'abort' ? 'aborted' : 'trapped'}: ${msg}`);
     }
-    if (this.buffer !== this.memory.buffer) this.refresh();
+    this.refresh();
     if (status !== Status.OK) {
       throw new PolicyFaultError(this.module.label, 'status', `${what} returned status ${status}`);
     }
