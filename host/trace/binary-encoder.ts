@@ -6,7 +6,7 @@ import type { Outcome } from '../engine/outcome.js';
 import type { PolicyIdentity } from '../module/policy-module.js';
 import { ACCESS_CODE, ALLOC_DEFERRED, ALLOC_PROTECTED, CALL_OP_CODE, OTHER_WORD, Rec, RESULT_FAILED, RESULT_OK, RESULT_OK_FD } from './binary-format.js';
 import { BinaryWriter, type ByteSink } from './binary-writer.js';
-import { eventImageLength, writeEventImage } from './event-image.js';
+import { eventImage } from './event-image.js';
 import type { TraceEncoder } from './trace-encoder.js';
 
 export class BinaryEncoder implements TraceEncoder {
@@ -69,10 +69,12 @@ export class BinaryEncoder implements TraceEncoder {
 
   event(ev: EventRecord): void {
     const w = this.w;
-    w.begin(Rec.event, 8 + eventImageLength(ev));
+    const image = eventImage(ev);
+    w.begin(Rec.event, 8 + image.length);
     w.u32(ev.index);
     w.u32(ev.call >>> 0);
-    w.n += writeEventImage(w.u8, w.dv, w.n, ev);
+    w.u8.set(image, w.n);
+    w.n += image.length;
     w.end();
   }
 

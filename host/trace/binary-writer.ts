@@ -1,6 +1,7 @@
 // The byte layer of a binary trace writer (docs/trace.md, "Binary traces"): records appended to
 // one large buffer, grouped into CRC-32 blocks, handed to the output in big chunks. No JSON, no
-// hex, no number-to-string on this path.
+// hex, no number-to-string on this path, and a block is always open, so opening a record is one
+// bounds check in the common case.
 import { BINARY_MAGIC, BINARY_VERSION, BLOCK_HEADER_SIZE, BLOCK_MAX, BLOCK_TARGET, FILE_HEADER_SIZE, RECORD_HEADER_SIZE } from './binary-format.js';
 import { crc32 } from './crc32.js';
 
@@ -15,52 +16,44 @@ export class BinaryWriter {
   dv = new DataView(this.u8.buffer);
   /** Next free byte. */
   n = 0;
-  /** Where the open block's header sits (-1: none open). */
-  private block = -1;
+  /** Where the open block's header sits. */
+  private block = 0;
   /** Where the open record's header sits. */
   private record = 0;
+  /** Past this, the open block is closed before the next record. */
+  private blockLimit = 0;
 
   constructor(private readonly out: ByteSink) {
     this.u8.set(BINARY_MAGIC, 0);
     this.dv.setUint32(BINARY_MAGIC.length, BINARY_VERSION, true);
-    this.n = FILE_HEADER_SIZE;
+    this.openBlock(FILE_HEADER_SIZE);
   }
 
   /** Opens a record of `type` with room for at least `room` payload bytes. */
   begin(type: number, room: number): void {
-    if (this.block >= 0 && this.n - this.block - BLOCK_HEADER_SIZE >= BLOCK_TARGET) this.closeBlock();
-    const need = RECORD_HEADER_SIZE + room + (this.block < 0 ? BLOCK_HEADER_SIZE : 0);
-    if (this.n + need > this.u8.length) {
-      // A record never spans blocks; the open block goes out with everything before it.
-      if (this.block >= 0) this.closeBlock();
-      this.drain();
-      if (need > this.u8.length) this.grow(need);
-    }
-    if (this.block < 0) {
-      this.block = this.n;
-      this.n += BLOCK_HEADER_SIZE;
-    }
-    this.record = this.n;
-    this.u8[this.n] = type;
-    this.n += RECORD_HEADER_SIZE;
+    let n = this.n;
+    if (n >= this.blockLimit || n + RECORD_HEADER_SIZE + room > this.u8.length) n = this.nextBlock(room);
+    this.record = n;
+    this.u8[n] = type;
+    this.n = n + RECORD_HEADER_SIZE;
   }
 
   /** Closes the open record: patches its payload length. */
   end(): void {
-    const len = this.n - this.record - RECORD_HEADER_SIZE;
-    if (this.n - this.block - BLOCK_HEADER_SIZE > BLOCK_MAX) throw new RangeError(`trace record of ${len} bytes exceeds the ${BLOCK_MAX}-byte block limit`);
-    this.dv.setUint32(this.record + 1, len, true);
+    this.dv.setUint32(this.record + 1, this.n - this.record - RECORD_HEADER_SIZE, true);
   }
 
   /** Makes room for `k` more payload bytes of the open record (strings of unknown length). */
   room(k: number): void {
     if (this.n + k <= this.u8.length) return;
-    const start = this.block;
+    if (this.n + k - this.block > BLOCK_MAX) throw new RangeError(`a trace record of more than ${BLOCK_MAX - BLOCK_HEADER_SIZE} bytes`);
     // Move the open block to the front (the bytes before it go out first), then grow if needed.
+    const start = this.block;
     if (start > 0) this.out(this.u8.subarray(0, start));
     this.u8.copyWithin(0, start, this.n);
     this.n -= start;
     this.record -= start;
+    this.blockLimit -= start;
     this.block = 0;
     if (this.n + k > this.u8.length) this.grow(this.n + k);
   }
@@ -93,21 +86,37 @@ export class BinaryWriter {
 
   /** Closes the open block and hands everything to the output. */
   flush(): void {
-    if (this.block >= 0) this.closeBlock();
-    this.drain();
+    this.closeBlock();
+    if (this.n) this.out(this.u8.subarray(0, this.n));
+    this.openBlock(0);
   }
 
+  /** The open block is full, or the buffer is: closes the block (draining the buffer if needed) and opens the next. */
+  private nextBlock(room: number): number {
+    this.closeBlock();
+    const need = BLOCK_HEADER_SIZE + RECORD_HEADER_SIZE + room;
+    if (this.n + need > this.u8.length) {
+      this.out(this.u8.subarray(0, this.n));
+      this.n = 0;
+      if (need > this.u8.length) this.grow(need);
+    }
+    this.openBlock(this.n);
+    return this.n;
+  }
+
+  private openBlock(at: number): void {
+    this.block = at;
+    this.n = at + BLOCK_HEADER_SIZE;
+    this.blockLimit = this.n + BLOCK_TARGET;
+  }
+
+  /** Writes the open block's length and CRC-32 (an empty block is dropped). */
   private closeBlock(): void {
     const b = this.block;
     const len = this.n - b - BLOCK_HEADER_SIZE;
+    if (len === 0) { this.n = b; return; }
     this.dv.setUint32(b, len, true);
     this.dv.setUint32(b + 4, crc32(this.u8, b + BLOCK_HEADER_SIZE, this.n), true);
-    this.block = -1;
-  }
-
-  private drain(): void {
-    if (this.n) this.out(this.u8.subarray(0, this.n));
-    this.n = 0;
   }
 
   private grow(size: number): void {
