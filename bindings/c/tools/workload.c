@@ -34,7 +34,10 @@ hw_status_t hw_workload_load(const char *file, hw_workload *w, hw_error_t **erro
   if (json_is_string(p)) {
     char *dir = strdup(file);
     char path[4096];
-    snprintf(path, sizeof path, "%s/%s", dirname(dir), json_string_value(p));
+    /* Relative to the workload's folder, as the Node host resolves it; an absolute path as is. */
+    const char *name = json_string_value(p);
+    if (name[0] == '/') snprintf(path, sizeof path, "%s", name);
+    else snprintf(path, sizeof path, "%s/%s", dirname(dir), name);
     free(dir);
     st = hw_platform_load_file(path, &w->platform, error);
   } else if (json_is_object(p)) {
