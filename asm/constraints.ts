@@ -99,7 +99,7 @@ function rejectForDevice(p: Placement, h: u32, d: u32, protectedReq: bool): void
  * each device's DMA reach, contiguity and protected support, and the heap's capacity.
  * One reason per heap: the first constraint that fails, devices in index order.
  */
-export function applyHardConstraints(p: Placement): void {
+@inline export function applyHardConstraints(p: Placement): void {
   const alive = p.candidates & allHeaps();
   if (alive == 0) return;
   const devices = p.devices & allDevices();

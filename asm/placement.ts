@@ -82,7 +82,7 @@ export class Placement {
    * Emits the decision: ALLOC from the best candidate (and SET_NAME when the request is named),
    * the chosen heap and the fallbacks in order with the reason of their rank; FAIL when none is left.
    */
-  commit(): void {
+  @inline commit(): void {
     const ev = this.ev;
     // Insertion sort of the candidates; they arrive in heap order, mostly in key order too.
     let m = candidateMask & allHeaps();

@@ -139,6 +139,9 @@ typedef struct wd_outcome {
 /* Strict UTF-8, as the host checks SET_NAME bytes. */
 static int utf8_valid(const uint8_t *s, size_t n) {
   for (size_t i = 0; i < n;) {
+    /* Eight ASCII bytes at a time, as hw_utf8_valid. */
+    uint64_t w;
+    if (i + 8 <= n && (memcpy(&w, s + i, 8), (w & 0x8080808080808080ull) == 0)) { i += 8; continue; }
     uint8_t c = s[i];
     size_t k = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
     if (!k || i + k > n) return 0;
@@ -159,7 +162,9 @@ static int read_outcome(const uint8_t *mem, uint32_t output, uint32_t op_cap, wd
   for (uint32_t i = 0; i < op_count; i++) {
     hw_op raw;
     memcpy(&raw, base + HW_OUT_OPS_OFFSET + i * sizeof raw, sizeof raw);
-    out->ops[i] = (wd_op){.kind = raw.kind, .buf = raw.buf, .heap = raw.heap, .arg = raw.arg, .value = raw.value};
+    wd_op *op = &out->ops[i];
+    op->kind = raw.kind, op->buf = raw.buf, op->heap = raw.heap, op->arg = raw.arg, op->value = raw.value;
+    op->name_len = 0;
   }
   memcpy(out->explains, base + HW_OUT_EXPLAIN_OFFSET, explain_count * sizeof(hw_explain));
   for (uint32_t i = 0; i < op_count; i++) {

@@ -8,7 +8,7 @@ import { allocSystemRank } from './alloc-system';
 export function placeAndroid(p: Placement): void {
   applyHardConstraints(p);
   const n = heapCount();
-  if (anyNamedAlive(p, n)) {
+  if (anyNamedAlive(p)) {
     // Alloc(heap_name): the named heaps only, never one the caller did not name.
     for (let h: u32 = 0; h < n; h++) {
       if (!p.alive(h)) continue;

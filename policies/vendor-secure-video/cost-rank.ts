@@ -1,14 +1,15 @@
 // Ranking of the heaps no vendor rule claims: the devices' preferredHeaps first, then the
 // cheapest memory that fits (plentiful system pages before scarce contiguous regions when no
 // device needs contiguity), as the default policy does.
-import { Placement, deviceCount, preferenceRank, heapKind, isScarce, isSystemLike, HeapKind, Access, Reason, NONE } from '../../asm/index';
+import { Placement, devicesPreferring, preferenceRank, heapKind, isScarce, isSystemLike, HeapKind, Access, Reason } from '../../asm/index';
 
 /** Keys at or above `base`; a lower key is tried first. */
 export function rankByCost(p: Placement, h: u32, base: u32, scatterOk: bool): void {
-  for (let d: u32 = 0; d < deviceCount(); d++) {
-    if (!p.hasDevice(d)) continue;
-    const r = preferenceRank(d, h);
-    if (r != NONE) { p.rank(h, base + d * 64 + r, Reason.PREFERRED); return; }
+  const by = devicesPreferring(h) & p.devices;
+  if (by != 0) {
+    const d = <u32>ctz(by);
+    p.rank(h, base + d * 64 + preferenceRank(d, h), Reason.PREFERRED);
+    return;
   }
   const rest = base + 64 * 64;
   const k = heapKind(h);

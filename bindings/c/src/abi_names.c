@@ -1,5 +1,6 @@
 /* Names of ABI enum values, keyed by the generated defines so they cannot drift. */
 #include <stddef.h>
+#include <string.h>
 
 #include "outcome.h"
 
@@ -28,6 +29,9 @@ const char *hw_reason_name(uint32_t code) { return LOOKUP(REASON_NAMES, code); }
 int hw_utf8_valid(const uint8_t *s, size_t n) {
   size_t i = 0;
   while (i < n) {
+    /* Names are mostly ASCII: eight bytes at a time while no byte has its top bit set. */
+    uint64_t w;
+    if (i + 8 <= n && (memcpy(&w, s + i, 8), (w & 0x8080808080808080ull) == 0)) { i += 8; continue; }
     uint8_t c = s[i];
     if (c < 0x80) { i++; continue; }
     size_t k;
