@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "heapwise.h"
+#include "image_shape.h"
 #include "platform.h"
 #include "policy.h"
 #include "wasm-rt-impl.h"
@@ -65,7 +66,7 @@ int main(int argc, char **argv) {
   const char *mode = argc > 1 ? argv[1] : "?";
   wasm_rt_init();
   Z_policy_init_module();
-  Z_policy_instantiate(&inst, &env);
+  Z_policy_instantiate(&inst HW_IMAGE_IMPORT_ARGS(&env, NULL));
   if (wasm_rt_impl_try() != 0) return 1;
 #if HW_BENCH_FUEL
   /* The start function is an export of the instrumented module; instantiation ran it before. */
