@@ -100,6 +100,32 @@ describe('C records binary traces', () => {
     expect(r.stdout).toContain(`(line ${rec.index})`);
   });
 
+  it('a changed log line (CRCs fixed) is a divergence showing both lines', () => {
+    const t = record(['--workload', join(ROOT, 'test/c/fixtures/cma-fallback.json'), '--policy', so('default.debug'), '--log']);
+    const img = new BinaryTraceImage(Buffer.from(readFileSync(t.binary)));
+    const rec = img.records.find((x) => x.type === 8 && img.bytes.subarray(x.payload + 9, x.payload + 15).toString() === 'buffer')!;
+    img.bytes.write('BUFFER', rec.payload + 9);
+    const r = runDriver(['--replay', damagedFile(img.withCrcs()), '--policy', so('default.debug'), '--log']);
+    expect(r.status, r.stderr).toBe(5);
+    expect(r.stdout).toMatch(new RegExp(`^diverged at event \\d+ \\(line ${rec.index}\\)\nexpected: \\{"t":"log","i":\\d+,"fd":\\d,"text":"BUFFER.*\nactual: {3}\\{"t":"log".*"text":"buffer`));
+  });
+
+  it('a recorded fault the policy no longer makes is a divergence showing the fault line, as for JSON Lines', () => {
+    const t = record(['--workload', join(ROOT, 'test/cross-host/workloads/fuel-meter.json'), '--policy', so('fuel-meter'), '--fuel', '3000', '--fallback', 'default']);
+    // The header's budget raised (fuel then opCap in the header record; CRCs fixed): event 7 no longer runs out.
+    const img = new BinaryTraceImage(Buffer.from(readFileSync(t.binary)));
+    const header = img.records[0]!;
+    const at = img.bytes.indexOf(Buffer.from([0xb8, 0x0b, 0, 0, 64, 0, 0, 0]), header.payload);
+    expect(at).toBeGreaterThan(header.payload);
+    img.bytes.writeUInt32LE(1_000_000, at);
+    const jsonl = join(tmp, 'more-fuel.jsonl');
+    writeFileSync(jsonl, readFileSync(t.jsonl, 'utf8').replace('"fuel":3000,', '"fuel":1000000,'));
+    const [bin, text] = [damagedFile(img.withCrcs()), jsonl].map((f) => runDriver(['--replay', f, '--policy', so('fuel-meter')]));
+    expect(bin!.status, bin!.stderr).toBe(5);
+    expect(bin!.stdout).toMatch(/^diverged at event 7 \(line \d+\)\nexpected: \{"t":"fault","i":7,"kind":"fuel","message":".*"\}\nactual: {3}\{"t":"answer","i":7,/);
+    expect(bin!.stdout).toBe(text!.stdout);
+  });
+
   it("a difference no answer line shows (OutHeader.reserved0) is not a divergence", () => {
     const img = new BinaryTraceImage(Buffer.from(good.bytes));
     const rec = img.records.find((x) => x.type === 4)!;
