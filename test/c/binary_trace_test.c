@@ -15,16 +15,17 @@ static const char *dir;
 
 static void in_tmp(char *out, size_t cap, const char *name) { snprintf(out, cap, "%s/%s", dir, name); }
 
-/* A small session of the default policy on the laptop platform, recorded to `path`. With
- * finish 0 the engine is deleted before the recording finishes (a failed run). */
-static hw_status_t record(const char *path, int finish) {
+/* A small session of the default policy on the laptop platform, recorded to `path` (by name), or
+ * when `out` is given to that FILE in binary. With finish 0 the engine is deleted before the
+ * recording finishes (a failed run). */
+static hw_status_t record_to(const char *path, FILE *out, int finish) {
   hw_platform_t *p = NULL;
   hw_policy_t *pol = NULL;
   hw_engine_t *e = NULL;
   hw_platform_load_file(HW_ROOT "/examples/platforms/x86-laptop.json", &p, NULL);
   hw_policy_load_builtin("default", NULL, &pol, NULL);
   hw_status_t st = hw_engine_new(pol, p, NULL, &e, NULL);
-  if (st == HW_OK) st = hw_engine_trace_open(e, path, NULL);
+  if (st == HW_OK) st = out ? hw_engine_trace_start_as(e, out, HW_TRACE_BINARY, NULL) : hw_engine_trace_open(e, path, NULL);
   const char *devs[] = {hw_platform_device_name(p, 0)};
   for (int k = 0; k < 3 && st == HW_OK; k++) {
     hw_alloc_request_t r = {1843200u << k, devs, 1, HW_ACCESS_READ, 0, k ? "cam" : NULL, 0};
@@ -41,6 +42,8 @@ static hw_status_t record(const char *path, int finish) {
   hw_platform_delete(p);
   return st;
 }
+
+static hw_status_t record(const char *path, int finish) { return record_to(path, NULL, finish); }
 
 static unsigned char *slurp(const char *path, size_t *n) {
   FILE *f = fopen(path, "rb");
@@ -98,6 +101,17 @@ static void records_and_replays(void) {
   CHECK(t && t[0] == '{', "JSON Lines");
   uint32_t len = get32(b + 12);
   CHECK(get32(b + 16) == crc_bitwise(b + 20, len), "block CRC-32 0x%08x, bitwise 0x%08x", get32(b + 16), crc_bitwise(b + 20, len));
+  /* The same session to a FILE of the caller's: the same bytes. */
+  char own[512];
+  in_tmp(own, sizeof own, "own.hwtrace");
+  FILE *f = fopen(own, "wb");
+  CHECK(record_to(NULL, f, 1) == HW_OK, "record to a FILE");
+  fclose(f);
+  size_t n2;
+  unsigned char *b2 = slurp(own, &n2), *b1 = slurp(bin, &n);
+  CHECK(b2 && n2 == n && !memcmp(b1, b2, n), "%zu and %zu bytes", n, n2);
+  free(b1);
+  free(b2);
   free(b);
   free(t);
   hw_policy_t *def = NULL, *naive = NULL;
