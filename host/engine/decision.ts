@@ -1,5 +1,5 @@
 // The decision of a PLACE answer in the JSON shape of schemas/decision.schema.json.
-import { Subject, Verdict, NONE, ReasonName } from '../abi/generated.js';
+import { Subject, Verdict, NONE, Reason, ReasonName } from '../abi/generated.js';
 import type { Platform } from '../platform/types.js';
 import type { PolicyIdentity } from '../module/policy-module.js';
 import type { ExplainEntry } from './outcome.js';
@@ -55,20 +55,23 @@ export function decisionFrom(
   let chosen = -1;
   let failure: string | null = null;
   for (const e of explains) {
-    const ctx = { platform, code: e.code, heap: e.heap, device: e.device, detail: e.detail };
+    // Context objects built in place (no spreads): this runs for every heap of every decision read.
     if (e.subject === Subject.HEAP && e.heap < platform.heaps.length) {
       const heap = platform.heaps[e.heap]!.name;
       if (e.verdict === Verdict.REJECTED) {
-        rejected.push({ heap, device: e.device !== NONE ? platform.devices[e.device]?.name ?? null : null, reason: reasonText({ ...ctx, rounded: roundedSize(e.heap) }), code: codeName(e.code) });
+        // Only a capacity reason quotes the rounded size.
+        const rounded = e.code === Reason.TOO_LARGE ? roundedSize(e.heap) : undefined;
+        const reason = reasonText({ platform, code: e.code, heap: e.heap, device: e.device, detail: e.detail, rounded });
+        rejected.push({ heap, device: e.device !== NONE ? platform.devices[e.device]?.name ?? null : null, reason, code: codeName(e.code) });
       } else if (e.verdict === Verdict.CHOSEN) {
         chosen = e.heap;
-        ranking.push({ heap, reason: reasonText(ctx), code: codeName(e.code) });
+        ranking.push({ heap, reason: reasonText({ platform, code: e.code, heap: e.heap, device: e.device, detail: e.detail }), code: codeName(e.code) });
       } else if (e.verdict === Verdict.FALLBACK) {
         fallbacks.push(heap);
-        ranking.push({ heap, reason: reasonText(ctx), code: codeName(e.code) });
+        ranking.push({ heap, reason: reasonText({ platform, code: e.code, heap: e.heap, device: e.device, detail: e.detail }), code: codeName(e.code) });
       }
     } else if (e.subject === Subject.BUFFER && e.verdict === Verdict.REJECTED) {
-      failure = reasonText(ctx);
+      failure = reasonText({ platform, code: e.code, heap: e.heap, device: e.device, detail: e.detail });
     }
   }
   return { chosen, fallbacks, rejected, ranking, failure, policy };

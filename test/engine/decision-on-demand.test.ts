@@ -1,11 +1,12 @@
-// Decisions written on demand say exactly what the eager construction said (decisionFrom over the
+// Decisions written on demand say exactly what the eager construction said (the old decisionFrom over the
 // answer's explanations, at the time of the answer), in the same field order; and the usage the
 // engine counts itself is what a backend it shares would report, event for event.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { OpKind, ReasonName } from '../../host/abi/generated.js';
 import { ModelBackend } from '../../host/backend/model.js';
-import { decisionFrom, type Attempt, type Decision } from '../../host/engine/decision.js';
+import type { Attempt, Decision } from '../../host/engine/decision.js';
+import { referenceDecisionFrom } from './reference-decision.js';
 import { Engine } from '../../host/engine/engine.js';
 import { roundedSize } from '../../host/engine/rounding.js';
 import { placementCaseArb } from '../support/arbitraries.js';
@@ -23,7 +24,7 @@ describe('decision on demand', () => {
       e.observe({
         onAnswer: (ev, out) => {
           if (ev.kind !== 1 || ev.buf !== 1) return;
-          const d = decisionFrom(p, out.explains, e.policy, (h) => roundedSize(p, ev.size, ev.devices, h), (c) => ReasonName[c] ?? String(c));
+          const d = referenceDecisionFrom(p, out.explains, e.policy, (h) => roundedSize(p, ev.size, ev.devices, h), (c) => ReasonName[c] ?? String(c));
           const first = out.ops[0]!;
           eager = first.kind === OpKind.FAIL
             ? { heap: null, fallbacks: [], size: 0, fdFlags: 0, name: null, rejected: d.rejected, policy: d.policy, ranking: [], attempts, failure: d.failure ?? `no heap fits (${ReasonName[first.arg] ?? first.arg})` }
