@@ -49,6 +49,7 @@ static hw_status_t on_header(binary *b) {
   if (st != HW_OK) return st;
   b->c->heaps = r->platform->heap_count;
   b->c->devices = r->platform->device_count;
+  b->c->platform_known = 1;
   hw_replay_limits(r, h.fuel, h.op_cap);
   b->exact_limits = h.op_cap == r->op_cap;
   return hw_replay_fresh_instance(r);

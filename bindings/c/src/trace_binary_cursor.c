@@ -98,12 +98,14 @@ static hw_status_t check_event_image(hw_bin_cursor *c) {
   uint32_t kind = hw_get_u32(b + offsetof(hw_event, kind)), name_len = hw_get_u32(b + offsetof(hw_event, name_len));
   if (kind < HW_EVENT_KIND_PLACE || kind > HW_EVENT_KIND_FREE) return hw_bin_fault(c, "unknown event kind %u", kind);
   if (kind != HW_EVENT_KIND_PLACE && len != HW_EVENT_USAGE_OFFSET) return hw_bin_fault(c, "event image of %u bytes; only PLACE carries usage", len);
-  if (kind == HW_EVENT_KIND_PLACE && c->heaps && (len - HW_EVENT_USAGE_OFFSET) / 8 != c->heaps)
+  /* Bounded whatever the platform says: replay copies the image into the module's input region. */
+  if ((len - HW_EVENT_USAGE_OFFSET) / 8 > HW_MAX_HEAPS || (kind == HW_EVENT_KIND_PLACE && c->platform_known && (len - HW_EVENT_USAGE_OFFSET) / 8 != c->heaps))
     return hw_bin_fault(c, "PLACE image carries usage of %u heaps; the platform has %zu", (len - HW_EVENT_USAGE_OFFSET) / 8, c->heaps);
   if (name_len > HW_NAME_CAPACITY) return hw_bin_fault(c, "name of %u bytes (at most %u)", name_len, HW_NAME_CAPACITY);
   uint32_t device = hw_get_u32(b + offsetof(hw_event, device)), heap = hw_get_u32(b + offsetof(hw_event, heap));
-  if (c->heaps && device != HW_NONE && device >= c->devices) return hw_bin_fault(c, "device index %u outside the platform's %zu devices", device, c->devices);
-  if (c->heaps && heap != HW_NONE && heap >= c->heaps) return hw_bin_fault(c, "heap index %u outside the platform's %zu heaps", heap, c->heaps);
+  if (!c->platform_known) return HW_OK;
+  if (device != HW_NONE && device >= c->devices) return hw_bin_fault(c, "device index %u outside the platform's %zu devices", device, c->devices);
+  if (heap != HW_NONE && heap >= c->heaps) return hw_bin_fault(c, "heap index %u outside the platform's %zu heaps", heap, c->heaps);
   return HW_OK;
 }
 

@@ -21,10 +21,10 @@ typedef struct hw_bin_cursor {
   uint32_t type, len, index;
   const uint8_t *p;
   uint64_t record_at;
-  /* Order rules; the platform's counts once the header is read (0: not yet). */
+  /* Order rules; the platform's counts once the header is read (platform_known). */
   uint32_t next_call, next_event;
   int64_t last_event;
-  int ended;
+  int ended, platform_known;
   size_t heaps, devices;
 } hw_bin_cursor;
 
