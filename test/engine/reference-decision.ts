@@ -7,18 +7,11 @@ import { reasonText } from '../../host/engine/reason-text.js';
 import type { PolicyIdentity } from '../../host/module/policy-module.js';
 import type { Platform } from '../../host/platform/types.js';
 
-export function referenceDecisionFrom(
-  platform: Platform,
-  explains: ExplainEntry[],
-  policy: PolicyIdentity,
-  roundedSize: (h: number) => bigint,
-  codeName: (c: number) => string,
-): { chosen: number; fallbacks: string[]; rejected: Rejection[]; ranking: Ranked[]; failure: string | null; policy: PolicyIdentity } {
-  const rejected: Rejection[] = [];
-  const ranking: Ranked[] = [];
-  const fallbacks: string[] = [];
-  let chosen = -1;
-  let failure: string | null = null;
+interface ReferenceSentences { chosen: number; fallbacks: string[]; rejected: Rejection[]; ranking: Ranked[]; failure: string | null; policy: PolicyIdentity }
+
+export function referenceDecisionFrom(platform: Platform, explains: ExplainEntry[], policy: PolicyIdentity, roundedSize: (h: number) => bigint, codeName: (c: number) => string): ReferenceSentences {
+  const out: ReferenceSentences = { chosen: -1, fallbacks: [], rejected: [], ranking: [], failure: null, policy };
+  const { rejected, ranking, fallbacks } = out;
   for (const e of explains) {
     const ctx = { platform, code: e.code, heap: e.heap, device: e.device, detail: e.detail };
     if (e.subject === Subject.HEAP && e.heap < platform.heaps.length) {
@@ -26,15 +19,15 @@ export function referenceDecisionFrom(
       if (e.verdict === Verdict.REJECTED) {
         rejected.push({ heap, device: e.device !== NONE ? platform.devices[e.device]?.name ?? null : null, reason: reasonText({ ...ctx, rounded: roundedSize(e.heap) }), code: codeName(e.code) });
       } else if (e.verdict === Verdict.CHOSEN) {
-        chosen = e.heap;
+        out.chosen = e.heap;
         ranking.push({ heap, reason: reasonText(ctx), code: codeName(e.code) });
       } else if (e.verdict === Verdict.FALLBACK) {
         fallbacks.push(heap);
         ranking.push({ heap, reason: reasonText(ctx), code: codeName(e.code) });
       }
     } else if (e.subject === Subject.BUFFER && e.verdict === Verdict.REJECTED) {
-      failure = reasonText(ctx);
+      out.failure = reasonText(ctx);
     }
   }
-  return { chosen, fallbacks, rejected, ranking, failure, policy };
+  return out;
 }
