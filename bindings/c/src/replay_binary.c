@@ -23,10 +23,12 @@ typedef struct binary {
   hw_text expected;          /* scratch: a recorded record as its JSON line */
 } binary;
 
-/* Copies a str field as a NUL-terminated string into out (cut at cap - 1). */
+/* A str field as a NUL-terminated string for a message, in out (cut at cap - 1): control bytes,
+ * and every byte above ASCII unless the field is UTF-8, become '?'. */
 static const char *cstr(const hw_bin_str_t *s, char *out, size_t cap) {
   size_t n = s->n < cap - 1 ? s->n : cap - 1;
-  memcpy(out, s->s, n);
+  int utf8 = hw_utf8_valid(s->s, n);
+  for (size_t k = 0; k < n; k++) out[k] = s->s[k] < 0x20 || s->s[k] == 0x7f || (s->s[k] >= 0x80 && !utf8) ? '?' : (char)s->s[k];
   out[n] = 0;
   return out;
 }
@@ -153,8 +155,11 @@ static hw_status_t on_outcome(binary *b) {
   hw_replay_judge(r, b->st, i, &rec);
   hw_text_reset(&b->expected);
   if (c->type == HW_REC_FAULT) {
-    char k[32], m[1024];
-    hw_trace_fault_line(&b->expected, i, cstr(&kind, k, sizeof k), cstr(&message, m, sizeof m));
+    /* The recorded line as JSON Lines has it (the kind as written, the whole message). */
+    char *k = strndup((const char *)kind.s, kind.n), *m = strndup((const char *)message.s, message.n);
+    hw_trace_fault_line(&b->expected, i, k ? k : "", m ? m : "");
+    free(k);
+    free(m);
     /* A recorded fault matches a fault of the same kind (messages carry host-specific labels). */
     st = r->actual_fault && strlen(r->actual_fault) == kind.n && !memcmp(r->actual_fault, kind.s, kind.n) ? HW_OK : diverged_from(b, i);
   } else {
