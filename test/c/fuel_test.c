@@ -112,7 +112,7 @@ static void unmetered_refused(void) {
   hw_error_t *err = NULL;
   hw_status_t st = hw_policy_load_file(SO("unmetered"), NULL, &pol, &err);
   CHECK_STATUS(st, HW_ERR_POLICY_REFUSED, hw_error_message(err));
-  CHECK(strstr(hw_error_message(err), "has no fuel counter (hw_fuel_set, hw_fuel_left of instrumentation 1): not built by heapwise compile"), "%s",
+  CHECK(strstr(hw_error_message(err), "has no fuel counter (hw_fuel_set, hw_fuel_left of instrumentation 2): not built by heapwise compile"), "%s",
         hw_error_message(err));
   hw_error_delete(err);
 }
