@@ -3,7 +3,7 @@
 // the format checked on every record. Every fault is an InputError naming the file, the byte
 // offset and the record index.
 import { closeSync, readSync } from 'node:fs';
-import { EVENT_USAGE_OFFSET, EventKind, EventLayout as EL, NAME_CAPACITY, OUT_OPS_OFFSET, OutHeaderLayout as OH, OpLayout as OL, ExplainLayout as XL, MAX_OPS, MAX_EXPLAIN, OUT_STRINGS_CAPACITY } from '../abi/generated.js';
+import { EVENT_USAGE_OFFSET, EventKind, MAX_HEAPS, NONE, EventLayout as EL, NAME_CAPACITY, OUT_OPS_OFFSET, OutHeaderLayout as OH, OpLayout as OL, ExplainLayout as XL, MAX_OPS, MAX_EXPLAIN, OUT_STRINGS_CAPACITY } from '../abi/generated.js';
 import { InputError } from '../errors.js';
 import { BINARY_VERSION, BLOCK_HEADER_SIZE, BLOCK_MAX, FILE_HEADER_SIZE, isBinaryTrace, Rec, REC_NAME, RECORD_HEADER_SIZE } from './binary-format.js';
 import { crc32 } from './crc32.js';
@@ -33,6 +33,9 @@ export class BinaryCursor {
   private nextEvent = 0;
   private lastEvent = -1;
   private ended = false;
+  /** The header's platform counts, once known (platform()); until then images are only bounded. */
+  private heaps = -1;
+  private devices = -1;
 
   constructor(readonly file: string) {
     this.fd = openTrace(file);
@@ -45,6 +48,12 @@ export class BinaryCursor {
       throw e;
     }
     this.pos = this.blockEnd = FILE_HEADER_SIZE;
+  }
+
+  /** The header's platform: from now on event images are checked against its heaps and devices. */
+  platform(heaps: number, devices: number): void {
+    this.heaps = heaps;
+    this.devices = devices;
   }
 
   /** Bytes of the file consumed so far. */
@@ -198,7 +207,15 @@ export class BinaryCursor {
     const kind = this.dv.getUint32(b + EL.kind, true);
     if (kind < EventKind.PLACE || kind > EventKind.FREE) throw this.fault(`unknown event kind ${kind}`);
     if (kind !== EventKind.PLACE && len !== EVENT_USAGE_OFFSET) throw this.fault(`event image of ${len} bytes; only PLACE carries usage`);
+    // Bounded whatever the platform says: replay copies the image into the module's input region.
+    const usage = (len - EVENT_USAGE_OFFSET) / 8;
+    if (usage > MAX_HEAPS || (kind === EventKind.PLACE && this.heaps >= 0 && usage !== this.heaps)) throw this.fault(`PLACE image carries usage of ${usage} heaps; the platform has ${this.heaps}`);
     if (this.dv.getUint32(b + EL.nameLen, true) > NAME_CAPACITY) throw this.fault(`name of ${this.dv.getUint32(b + EL.nameLen, true)} bytes (at most ${NAME_CAPACITY})`);
+    if (this.heaps < 0) return;
+    const device = this.dv.getUint32(b + EL.device, true);
+    const heap = this.dv.getUint32(b + EL.heap, true);
+    if (device !== NONE && device >= this.devices) throw this.fault(`device index ${device} outside the platform's ${this.devices} devices`);
+    if (heap !== NONE && heap >= this.heaps) throw this.fault(`heap index ${heap} outside the platform's ${this.heaps} heaps`);
   }
 
   private checkAnswerImage(): void {

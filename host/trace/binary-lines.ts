@@ -147,6 +147,8 @@ export async function* readBinaryTrace(file: string, onBytes?: (bytes: number) =
     if (!c.next()) throw new InputError(file, 'byte 12', 'empty trace');
     const header = headerOf(c);
     const devices = deviceNames(header);
+    const heaps = (header.platform as { heaps?: unknown[] }).heaps;
+    c.platform(Array.isArray(heaps) ? heaps.length : 0, devices.length);
     yield header;
     while (c.next()) {
       if (onBytes && (c.index & 4095) === 0) onBytes(c.bytesRead);

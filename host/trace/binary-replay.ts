@@ -56,6 +56,7 @@ async function run(c: BinaryCursor, file: string, opts: ReplayOptions): Promise<
   c.next();
   const header = headerOf(c);
   const platform = parsePlatform(header.platform, file, 'record 1 /platform');
+  c.platform(platform.heaps.length, platform.devices.length);
   const blob = encodePlatform(platform);
   let mod: PolicyModule = opts.policy ?? (await policyForTrace(header, file));
   const opCap = opts.opCap ?? header.limits.opCap;
@@ -111,7 +112,6 @@ async function run(c: BinaryCursor, file: string, opts: ReplayOptions): Promise<
         eventCall = call === 0xffffffff ? -1 : call;
         const b = c.start + EVENT_PREFIX;
         imageLen = c.end - b;
-        if (imageLen > image.length) throw c.fault(`event image of ${imageLen} bytes (more heaps than ${MAX_HEAPS})`);
         image.set(c.u8.subarray(b, c.end));
         const place = imageView.getUint32(EL.kind, true) === EventKind.PLACE;
         if (capChanged || (manifestChecks && place)) {

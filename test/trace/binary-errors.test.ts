@@ -58,6 +58,12 @@ describe('damaged binary traces', () => {
       img.bytes.writeUInt32LE(img.u32(ev.payload) + 1, ev.payload);
       return img.withCrcs();
     }, /record \d+\): event record: event 6 out of order \(expected 5\)/],
+    ['an event naming a heap the platform lacks (CRCs fixed)', () => {
+      const img = new BinaryTraceImage(Buffer.from(good.bytes));
+      const ev = img.records.filter((r) => r.type === 3 && img.u32(r.payload + 8) === 5)[0]!;
+      img.bytes.writeUInt32LE(99, ev.payload + 8 + 40);
+      return img.withCrcs();
+    }, /event record: heap index 99 outside the platform's \d+ heaps/],
     ['future version', () => { const b = Buffer.from(good.bytes); b.writeUInt32LE(2, 8); return b; }, /byte 8: binary trace format version 2; this reader knows version 1/],
     ['bytes after the end', () => Buffer.concat([good.bytes, Buffer.from([1, 2, 3])]), /bytes after the block holding the end record/],
     ['an absurd block length', () => { const b = Buffer.from(good.bytes); b.writeUInt32LE(0xfffffff0, good.blocks[1]!.at); return b; }, /corrupted block length 4294967280/],
