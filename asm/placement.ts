@@ -11,6 +11,12 @@ import { DEBUG, log, heapName, deviceName } from './debug';
 let evAt: usize = 0;
 let candidateMask: u64 = 0;
 let rankedMask: u64 = 0;
+let rankedByDeviceMask: u64 = 0; // ranked heaps whose reason names a device
+// The request, read once from the event.
+let reqSize: u64 = 0;
+let reqDevices: u64 = 0;
+let reqCpu: u32 = 0;
+let reqFlags: u32 = 0;
 let fdFlagsValue: u32 = FD_FLAGS_DEFAULT;
 // Per heap, valid where rankedMask says so: its rank as key << 22 | reason, and the device the
 // reason is about. commit() sorts key << 22 | heap << 16 | reason: by key, then heap index.
@@ -37,6 +43,11 @@ export class Placement {
     evAt = changetype<usize>(ev);
     fdFlagsValue = FD_FLAGS_DEFAULT;
     rankedMask = 0;
+    rankedByDeviceMask = 0;
+    reqSize = ev.size;
+    reqDevices = ev.devices;
+    reqCpu = ev.cpu;
+    reqFlags = ev.flags;
     candidateMask = allHeaps();
     let failed = ev.failedHeaps & candidateMask;
     if (failed == 0) return;
@@ -48,10 +59,10 @@ export class Placement {
   }
 
   get buf(): u32 { return this.ev.buf; }
-  get size(): u64 { return this.ev.size; }
-  get devices(): u64 { return this.ev.devices; }
-  get cpu(): u32 { return this.ev.cpu; }
-  get isProtected(): bool { return (this.ev.flags & BufferFlag.PROTECTED) != 0; }
+  get size(): u64 { return reqSize; }
+  get devices(): u64 { return reqDevices; }
+  get cpu(): u32 { return reqCpu; }
+  get isProtected(): bool { return (reqFlags & BufferFlag.PROTECTED) != 0; }
   /** Bytes already allocated from heap h (what the host reported with this event). */
   usage(h: u32): u64 { return load<u64>(input + EVENT_USAGE_OFFSET + <usize>h * 8); }
 
@@ -70,8 +81,13 @@ export class Placement {
   /** Ranks a candidate: lower keys are tried first; ties keep platform order. `device` names the device the reason is about (NONE: none). */
   rank(h: u32, key: u32, reason: u32, device: u32 = NONE): void {
     store<u64>(ranks + <usize>h * 8, (<u64>key << KEY_SHIFT) | <u64>(reason & 0xffff));
-    store<u32>(rankDevices + <usize>h * 4, device);
-    rankedMask |= (<u64>1) << h;
+    const b = (<u64>1) << h;
+    rankedMask |= b;
+    if (device == NONE) rankedByDeviceMask &= ~b;
+    else {
+      store<u32>(rankDevices + <usize>h * 4, device);
+      rankedByDeviceMask |= b;
+    }
     if (DEBUG) log('buffer ' + this.ev.buf.toString() + ': rank heap ' + heapName(h) + ' key ' + key.toString() + ' (' + ReasonName(reason) + ')');
   }
 
@@ -110,20 +126,20 @@ export class Placement {
       do {
         const c = load<u64>(order + <usize>rankNo * 8);
         const h = <u32>(c >> HEAP_SHIFT) & 63;
-        const device = (rankedMask & ((<u64>1) << h)) != 0 ? load<u32>(rankDevices + <usize>h * 4) : NONE;
+        const device = (rankedByDeviceMask & ((<u64>1) << h)) != 0 ? load<u32>(rankDevices + <usize>h * 4) : NONE;
         emitExplain(<u8>Subject.HEAP, <u8>(rankNo == 0 ? Verdict.CHOSEN : Verdict.FALLBACK), <u16>c, h, device, rankNo);
         rankNo++;
       } while (rankNo < n);
     }
     if (DEBUG) log('buffer ' + ev.buf.toString() + ': ' + (chosen == NONE ? 'no heap fits' : 'chose heap ' + heapName(chosen) + ' with ' + (n - 1).toString() + ' fallbacks'));
     if (chosen == NONE) {
-      const reason = ev.devices == 0 ? Reason.NO_DEVICES : Reason.NO_HEAP_FITS;
+      const reason = reqDevices == 0 ? Reason.NO_DEVICES : Reason.NO_HEAP_FITS;
       emitExplain(<u8>Subject.BUFFER, <u8>Verdict.REJECTED, <u16>reason, NONE, NONE, 0);
       emitOp(OpKind.FAIL, ev.buf, NONE, reason, 0);
       return;
     }
-    emitOp(OpKind.ALLOC, ev.buf, chosen, this.fdFlags, roundedSize(ev.size, ev.devices, chosen));
-    if ((ev.flags & BufferFlag.NAMED) != 0 && ev.nameLen > 0) {
+    emitOp(OpKind.ALLOC, ev.buf, chosen, fdFlagsValue, roundedSize(reqSize, reqDevices, chosen));
+    if ((reqFlags & BufferFlag.NAMED) != 0 && ev.nameLen > 0) {
       const at = emitBytes(input + EVENT_NAME_OFFSET, ev.nameLen);
       if (at >= 0) emitOp(OpKind.SET_NAME, ev.buf, chosen, ev.nameLen, <u64>at);
     }
