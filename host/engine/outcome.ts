@@ -163,12 +163,10 @@ export class AnswerView implements Outcome {
 /** Per instance: the output region's words copied in machine order, for regions the module placed misaligned. */
 const copies = new WeakMap<PolicyInstance, Uint32Array>();
 
-function wordsOf(inst: PolicyInstance): { w: Uint32Array; wb: number; copied: boolean } {
-  const base = inst.output;
-  if ((base & 7) === 0 && LITTLE_ENDIAN) return { w: inst.u32, wb: base >>> 2, copied: false };
+function copyOf(inst: PolicyInstance): Uint32Array {
   let w = copies.get(inst);
   if (!w) copies.set(inst, (w = new Uint32Array(OUT_STRINGS_OFFSET >>> 2)));
-  return { w, wb: 0, copied: true };
+  return w;
 }
 
 function copyWords(inst: PolicyInstance, w: Uint32Array, fromWord: number, words: number): void {
@@ -184,7 +182,9 @@ function copyWords(inst: PolicyInstance, w: Uint32Array, fromWord: number, words
 export function readOutcome(inst: PolicyInstance, opCap: number): AnswerView {
   const base = inst.output;
   const label = inst.module.label;
-  const { w, wb, copied } = wordsOf(inst);
+  const copied = (base & 7) !== 0 || !LITTLE_ENDIAN;
+  const w = copied ? copyOf(inst) : inst.u32;
+  const wb = copied ? 0 : base >>> 2;
   if (copied) copyWords(inst, w, 0, 3);
   const opCount = w[wb + (OH.opCount >>> 2)]!;
   const explainCount = w[wb + (OH.explainCount >>> 2)]!;
