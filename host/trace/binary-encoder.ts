@@ -95,8 +95,10 @@ export class BinaryEncoder implements TraceEncoder {
     const w = this.w;
     w.begin(Rec.answer, 4 + OUT_OPS_OFFSET + ops + explains + strings);
     w.u32(i);
-    w.bytes(u8, base, base + OUT_OPS_OFFSET + ops);
-    w.bytes(u8, base + OUT_EXPLAIN_OFFSET, base + OUT_EXPLAIN_OFFSET + explains);
+    // Header, ops and explanations are whole words: copied a word at a time (measured cheaper
+    // than a subarray and a set for answers of a few dozen bytes).
+    w.words(dv, base, OUT_OPS_OFFSET + ops);
+    w.words(dv, base + OUT_EXPLAIN_OFFSET, explains);
     w.bytes(u8, base + OUT_STRINGS_OFFSET, base + OUT_STRINGS_OFFSET + strings);
     w.end();
   }

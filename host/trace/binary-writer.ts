@@ -68,6 +68,14 @@ export class BinaryWriter {
     this.n += end - start;
   }
 
+  /** Copies `len` bytes (a multiple of 4) from `src` at `at`, a word at a time. */
+  words(src: DataView, at: number, len: number): void {
+    const dv = this.dv;
+    let n = this.n;
+    for (let k = at, end = at + len; k < end; k += 4, n += 4) dv.setUint32(n, src.getUint32(k, true), true);
+    this.n = n;
+  }
+
   /** u32 byte length, then UTF-8. */
   str(s: string): void {
     this.room(4 + s.length * 3);
