@@ -100,8 +100,8 @@ await step('recording', async () => take('recording', await node('recording-over
 const sizes = quick ? { mid: 20_000, long: 20_000 } : { mid: 250_000, long: 1_000_000 };
 let tr = null;
 await step('traces', async () => {
-  // Binary traces (what replay is measured on) and a JSON Lines one of the long size for the
-  // second row and for the C host, which reads JSON Lines.
+  // Binary traces (what replay is measured on) and the long session as JSON Lines too, for the
+  // second row in Node and in C.
   const tiny = recordLongTrace(root, traces, 1, 'tiny', 'hwtrace');
   const mid = recordLongTrace(root, traces, sizes.mid, 'mid', 'hwtrace');
   const long = sizes.long === sizes.mid ? mid : recordLongTrace(root, traces, sizes.long, 'long', 'hwtrace');
@@ -118,14 +118,16 @@ await step('replay', async () => {
     take('replay-mid', await node('replay-throughput', ['--trace', tr.mid.trace, '--tiny', tr.tiny.trace, '--stages', 'replay'], 900_000, ['--expose-gc']), (r) => { results.replay.mid = r; });
   }
   take('replay-jsonl', await node('replay-throughput', ['--trace', tr.longJsonl.trace, '--tiny', tr.tinyJsonl.trace, '--stages', 'replay'], 1_800_000, ['--expose-gc']), (r) => { results.replay.jsonl = r; });
-  // The C host's replay of the same session as JSON Lines (heapwise-c --replay), wall time minus a tiny trace's.
+  // The C host's replay of the same sessions (heapwise-c --replay), wall time minus a tiny trace's.
   if (!cReady) return;
   const c = join(root, 'bindings/c/build/heapwise-c');
   const wall = (file) => { const t0 = performance.now(); const r = spawnSync(c, ['--replay', file], { encoding: 'utf8' }); return { s: (performance.now() - t0) / 1000, r }; };
-  const fixed = wall(tr.tinyJsonl.trace);
-  const big = wall(tr.longJsonl.trace);
-  if (big.r.status !== 0) fail('replay-c', `heapwise-c --replay exited ${big.r.status}: ${big.r.stderr || big.r.stdout}`);
-  else results.replay.c = { events: tr.longJsonl.events, seconds: big.s, eventsPerSecond: tr.longJsonl.events / big.s, steadyEventsPerSecond: tr.longJsonl.events / Math.max(1e-9, big.s - fixed.s) };
+  for (const [key, tiny, long] of [['c', tr.tiny, tr.long], ['cJsonl', tr.tinyJsonl, tr.longJsonl]]) {
+    const fixed = wall(tiny.trace);
+    const big = wall(long.trace);
+    if (big.r.status !== 0) fail(`replay-${key}`, `heapwise-c --replay ${long.trace} exited ${big.r.status}: ${big.r.stderr || big.r.stdout}`);
+    else results.replay[key] = { events: long.events, seconds: big.s, eventsPerSecond: long.events / big.s, steadyEventsPerSecond: long.events / Math.max(1e-9, big.s - fixed.s) };
+  }
 });
 
 // 3. Syncs against naive bracketing on every bundled workload.

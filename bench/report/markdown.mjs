@@ -60,8 +60,10 @@ function replaySection(r) {
     if (!x) continue;
     rows.push([`Node, ${name} trace (${x.trace.encoding === 'jsonl' || k === 'jsonl' ? 'JSON Lines' : 'binary'})`, `${x.trace.events}`, fmtBytes(x.trace.bytes), fmtRate(x.eventsPerSecond), fmtRate(x.steadyEventsPerSecond), fmtBytes(x.memory.peakRssBeforeBytes), fmtBytes(x.memory.peakRssBytes)]);
   }
-  const c = r.replay?.c;
-  if (c) rows.push(['C (heapwise-c --replay), long trace (JSON Lines)', `${c.events}`, '', fmtRate(c.eventsPerSecond), fmtRate(c.steadyEventsPerSecond), '', '']);
+  for (const [k, name] of [['c', 'binary'], ['cJsonl', 'JSON Lines']]) {
+    const c = r.replay?.[k];
+    if (c) rows.push([`C (heapwise-c --replay), long trace (${name})`, `${c.events}`, '', fmtRate(c.eventsPerSecond), fmtRate(c.steadyEventsPerSecond), '', '']);
+  }
   out.push(table(['replay', 'events', 'trace size', 'events/s', 'events/s without fixed cost', 'peak RSS before', 'peak RSS after'], rows));
   const live = r.replay?.long?.memory?.liveHeap;
   if (live?.length) {
@@ -188,7 +190,7 @@ export function readmeSection(r) {
   const long = r.replay?.long;
   if (long) {
     const live = long.memory.liveHeap ?? [];
-    facts.push(`Replay of a ${long.trace.events}-event binary trace (${fmtBytes(long.trace.bytes)}): ${fmtRate(long.eventsPerSecond)} in Node${r.replay.jsonl ? ` (the same session as JSON Lines, ${fmtBytes(r.replay.jsonl.trace.bytes)}: ${fmtRate(r.replay.jsonl.eventsPerSecond)})` : ''}${r.replay.c ? `, ${fmtRate(r.replay.c.eventsPerSecond)} in C (JSON Lines)` : ''}; peak RSS ${fmtBytes(long.memory.peakRssBytes)}${live.length ? `, live heap flat at ${fmtBytes(live[live.length - 1].heapUsedBytes)} from the first tenth of the trace to the end` : ''}.`);
+    facts.push(`Replay of a ${long.trace.events}-event binary trace (${fmtBytes(long.trace.bytes)}): ${fmtRate(long.eventsPerSecond)} in Node${r.replay.jsonl ? ` (the same session as JSON Lines, ${fmtBytes(r.replay.jsonl.trace.bytes)}: ${fmtRate(r.replay.jsonl.eventsPerSecond)})` : ''}${r.replay.c ? `, ${fmtRate(r.replay.c.eventsPerSecond)} in C` : ''}${r.replay.cJsonl ? ` (${fmtRate(r.replay.cJsonl.eventsPerSecond)} from JSON Lines)` : ''}; peak RSS ${fmtBytes(long.memory.peakRssBytes)}${live.length ? `, live heap flat at ${fmtBytes(live[live.length - 1].heapUsedBytes)} from the first tenth of the trace to the end` : ''}.`);
   }
   const c1 = r.vm?.summary?.find((x) => x.host === 'c' && x.size === 1 << 20);
   const n1 = r.vm?.summary?.find((x) => x.host === 'node' && x.size === 1 << 20);
