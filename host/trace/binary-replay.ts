@@ -79,6 +79,7 @@ async function run(c: BinaryCursor, file: string, opts: ReplayOptions): Promise<
   const total = opts.onProgress ? statSync(file).size : 0;
   const image = new Uint8Array(EVENT_USAGE_OFFSET + MAX_HEAPS * 8);
   const imageView = new DataView(image.buffer);
+  const plainImage = image.subarray(0, EVENT_USAGE_OFFSET);
   let imageLen = 0;
   let eventIndex = -1;
   let eventCall = -1;
@@ -112,14 +113,15 @@ async function run(c: BinaryCursor, file: string, opts: ReplayOptions): Promise<
         eventCall = call === 0xffffffff ? -1 : call;
         const b = c.start + EVENT_PREFIX;
         imageLen = c.end - b;
-        image.set(c.u8.subarray(b, c.end));
+        // Word copies: no subarray per event (images are whole words).
+        for (let k = 0; k < imageLen; k += 4) imageView.setUint32(k, c.dv.getUint32(b + k, true), true);
         const place = imageView.getUint32(EL.kind, true) === EventKind.PLACE;
         if (capChanged || (manifestChecks && place)) {
           full(inst);
           pending = 'full';
         } else {
           inst.refresh();
-          inst.u8.set(image.subarray(0, imageLen), inst.input);
+          inst.u8.set(imageLen === EVENT_USAGE_OFFSET ? plainImage : image.subarray(0, imageLen), inst.input);
           try {
             inst.event(imageLen);
             actualFault = null;
