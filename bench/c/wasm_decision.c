@@ -8,6 +8,7 @@
 #include "image_shape.h"
 #include "policy.h"
 #include "wasm-rt-impl.h"
+#include "outcome.h"
 #include "wasm_decision.h"
 
 /* The host's default budget per call (host/module/fuel.ts DEFAULT_FUEL). */
@@ -106,7 +107,6 @@ int wd_policy_init(wd_policy *w, const uint8_t *blob, size_t len) {
 
 static void put32(uint8_t *b, size_t off, uint32_t v) { memcpy(b + off, &v, 4); }
 static void put64(uint8_t *b, size_t off, uint64_t v) { memcpy(b + off, &v, 8); }
-static uint32_t get32(const uint8_t *b) { uint32_t v; memcpy(&v, b, 4); return v; }
 
 void wd_buffer_from_event(const uint8_t *event, wd_buffer *b) {
   hw_event ev;
@@ -121,69 +121,11 @@ void wd_buffer_from_event(const uint8_t *event, wd_buffer *b) {
   memcpy(b->state, &ev.state, sizeof b->state);
 }
 
-/* The decoded answer, as hw_outcome keeps it. */
-typedef struct wd_op {
-  uint32_t kind, buf, heap, arg;
-  uint64_t value;
-  char name[HW_NAME_CAPACITY];
-  uint32_t name_len;
-} wd_op;
-
-typedef struct wd_outcome {
-  uint32_t op_count, explain_count;
-  wd_op ops[64];
-  hw_explain explains[HW_MAX_EXPLAIN];
-  uint8_t state[32];
-} wd_outcome;
-
-/* Strict UTF-8, as the host checks SET_NAME bytes. */
-static int utf8_valid(const uint8_t *s, size_t n) {
-  for (size_t i = 0; i < n;) {
-    /* Eight ASCII bytes at a time, as hw_utf8_valid. */
-    uint64_t w;
-    if (i + 8 <= n && (memcpy(&w, s + i, 8), (w & 0x8080808080808080ull) == 0)) { i += 8; continue; }
-    uint8_t c = s[i];
-    size_t k = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    if (!k || i + k > n) return 0;
-    for (size_t j = 1; j < k; j++) if ((s[i + j] & 0xc0) != 0x80) return 0;
-    i += k;
-  }
-  return 1;
-}
-
-static int read_outcome(const uint8_t *mem, uint32_t output, uint32_t op_cap, wd_outcome *out) {
-  const uint8_t *base = mem + output;
-  uint32_t op_count = get32(base + offsetof(hw_out_header, op_count));
-  uint32_t explain_count = get32(base + offsetof(hw_out_header, explain_count));
-  uint32_t strings_len = get32(base + offsetof(hw_out_header, strings_len));
-  if (op_count > op_cap || explain_count > HW_MAX_EXPLAIN || strings_len > HW_OUT_STRINGS_CAPACITY) return -1;
-  out->op_count = op_count;
-  out->explain_count = explain_count;
-  for (uint32_t i = 0; i < op_count; i++) {
-    hw_op raw;
-    memcpy(&raw, base + HW_OUT_OPS_OFFSET + i * sizeof raw, sizeof raw);
-    wd_op *op = &out->ops[i];
-    op->kind = raw.kind, op->buf = raw.buf, op->heap = raw.heap, op->arg = raw.arg, op->value = raw.value;
-    op->name_len = 0;
-  }
-  memcpy(out->explains, base + HW_OUT_EXPLAIN_OFFSET, explain_count * sizeof(hw_explain));
-  for (uint32_t i = 0; i < op_count; i++) {
-    wd_op *op = &out->ops[i];
-    if (op->kind != HW_OP_KIND_SET_NAME) continue;
-    if (op->value > strings_len || op->value + op->arg > strings_len) return -1;
-    const uint8_t *s = base + HW_OUT_STRINGS_OFFSET + op->value;
-    if (!utf8_valid(s, op->arg)) return -1;
-    op->name_len = op->arg < HW_NAME_CAPACITY ? op->arg : HW_NAME_CAPACITY - 1;
-    memcpy(op->name, s, op->name_len);
-    op->name[op->name_len] = 0;
-  }
-  memcpy(out->state, base + offsetof(hw_out_header, state), sizeof out->state);
-  return 0;
-}
-
-static int validate_place(const wd_outcome *out, const np_platform *p, const wd_buffer *b, uint64_t failed) {
+/* The library validates against its hw_platform_t (outcome.c hw_ops_validate); the bench holds
+ * the native baseline's np_platform, so the PLACE checks are mirrored here over the same tables. */
+static int validate_place(const hw_outcome *out, const np_platform *p, const wd_buffer *b, uint64_t failed) {
   for (uint32_t i = 0; i < out->op_count; i++) {
-    const wd_op *op = &out->ops[i];
+    const hw_op_rec *op = &out->ops[i];
     if (op->buf != b->id) return -1;
     switch (op->kind) {
       case HW_OP_KIND_ALLOC:
@@ -207,7 +149,8 @@ static int validate_place(const wd_outcome *out, const np_platform *p, const wd_
 }
 
 /* The answer lives in one static outcome, as in the engine (e->out): no allocation per decision. */
-static wd_outcome answer;
+static hw_outcome answer;
+static hw_text why;
 
 uint32_t wd_encode(wd_policy *w, const np_platform *p, const wd_buffer *b) {
   uint8_t *in = memory(w) + w->input;
@@ -245,7 +188,11 @@ uint32_t wd_call_bare(wd_policy *w, uint32_t len) {
 }
 
 int wd_read(wd_policy *w, const np_platform *p, const wd_buffer *b, np_decision *out) {
-  if (read_outcome(memory(w), w->output, 64, &answer) != 0 || validate_place(&answer, p, b, 0) != 0) return -1;
+  /* The library's own reader (outcome.c), linked from libheapwise.a. */
+  if (hw_outcome_read(memory(w), w->output, 64, &answer, &why) != HW_OK || validate_place(&answer, p, b, 0) != 0) {
+    hw_text_reset(&why);
+    return -1;
+  }
   out->ranking_count = out->rejected_count = 0;
   out->failure = 0;
   for (uint32_t i = 0; i < answer.explain_count; i++) {
@@ -257,7 +204,7 @@ int wd_read(wd_policy *w, const np_platform *p, const wd_buffer *b, np_decision 
       out->failure = x->code;
     }
   }
-  const wd_op *first = &answer.ops[0];
+  const hw_op_rec *first = &answer.ops[0];
   if (first->kind == HW_OP_KIND_FAIL) {
     out->heap = HW_NONE, out->size = 0, out->fd_flags = 0;
   } else {

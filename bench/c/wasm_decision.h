@@ -3,7 +3,8 @@
  * hw_event under the image lock and the trap guard, read the answer and validate every op, then
  * take the chosen heap, fallbacks and rejections out of the explanations. The policy is the
  * wasm2c image `make -C bindings/c` generates (build/default/policy.c), built with the library's
- * flags. libheapwise has no public single-decision call, so the steps are mirrored here. */
+ * flags. libheapwise has no public single-decision call: the steps are composed here, reading the
+ * answer with the library's own hw_outcome_read and mirroring only the PLACE validation. */
 #ifndef BENCH_WASM_DECISION_H
 #define BENCH_WASM_DECISION_H
 

@@ -84,8 +84,8 @@ export interface EngineObserver {
   onFault?(ev: EventRecord, err: PolicyFaultError): void;
   /** After the module answered (validated, before execution). */
   onAnswer?(ev: EventRecord, out: Outcome, buffer: Buffer): void;
-  /** After each op executed on the backend. */
-  onResult?(ev: EventRecord, op: Op, result: OpResult, buffer: Buffer): void;
+  /** After each op executed on the backend; `index` is the op's position in the answer. */
+  onResult?(ev: EventRecord, op: Op, result: OpResult, buffer: Buffer, index: number): void;
 }
 
 export class Engine {
@@ -430,7 +430,7 @@ export class Engine {
   private notify(ev: EventRecord, out: AnswerView, i: number, r: OpResult, buf: Buffer): void {
     if (this.observers.length === 0) return;
     const op = out.ops[i]!;
-    for (const o of this.observers) o.onResult?.(ev, op, r, buf);
+    for (const o of this.observers) o.onResult?.(ev, op, r, buf, i);
   }
 
   /** Encodes the event into the module's input region, runs it, decodes and validates the answer. */

@@ -1,7 +1,6 @@
 // Records an engine session (docs/trace.md) as JSON Lines to a line sink, or in any other
 // encoding (the binary one: BinaryEncoder).
 import type { Engine, EngineObserver } from '../engine/engine.js';
-import type { Outcome } from '../engine/outcome.js';
 import { jsonlEncoder, type LineSink } from './jsonl-encoder.js';
 import type { TraceEncoder } from './trace-encoder.js';
 
@@ -10,7 +9,6 @@ export type { LineSink } from './jsonl-encoder.js';
 export class TraceRecorder {
   private calls = 0;
   private events = 0;
-  private lastOut: Outcome | null = null;
   private pendingLogs: { i: number; fd: number; text: string }[] = [];
   private lastEvent = -1;
   private detach: (() => void) | null = null;
@@ -29,7 +27,6 @@ export class TraceRecorder {
       onAnswer: (ev, out) => {
         this.events++;
         this.lastEvent = ev.index;
-        this.lastOut = out; // its ops are read only when a result names one
         enc.event(ev);
         this.drainLogs();
         enc.answer(ev.index, out);
@@ -42,9 +39,9 @@ export class TraceRecorder {
         this.drainLogs();
         enc.fault(ev.index, err.kind, err.message);
       },
-      onResult: (ev, op, r, _buf) => {
+      onResult: (ev, _op, r, _buf, index) => {
         if (ev.index !== this.lastEvent) return;
-        enc.result(ev.index, this.lastOut!.ops.indexOf(op), r);
+        enc.result(ev.index, index, r);
       },
     };
     this.detach = engine.observe(o);

@@ -88,10 +88,5 @@ describe('diff', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/coherency violations\s*│\s*0\s*│\s*\d+/);
   });
-
-  it('re-derives ENOMEM fallbacks on the model backend for each policy', async () => {
-    const rep = await diff(record('cma-exhaustion'), await policy('default'), await policy('naive'));
-    expect(rep.sides[0].fallbacksUsed).toBe(rep.sides[1].fallbacksUsed);
-    expect(rep.sides[0].fallbacksUsed).toBeGreaterThan(0);
-  });
+  // Re-derived results: diff-rederive.test.ts (two policies that place differently).
 });
