@@ -1,10 +1,10 @@
 /* See wasm_decision.h. Compiled with -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=0 like libheapwise: explicit
  * bounds checks, so the trap guard is a plain setjmp. The image is the fuel-instrumented module
  * (image_shape.h says how to instantiate it); like policy_glue.c, every call sets the fuel first. */
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "image_lock.h"
 #include "image_shape.h"
 #include "policy.h"
 #include "wasm-rt-impl.h"
@@ -36,8 +36,7 @@ struct wd_policy {
   uint32_t input, output;
 };
 
-/* The image lock libheapwise takes around every call (wasm2c keeps its trap target in a global). */
-static pthread_mutex_t image_lock = PTHREAD_MUTEX_INITIALIZER;
+/* The image lock libheapwise takes around every call: the library's own (image_lock.h). */
 static int module_ready;
 
 static int guarded_event(wd_policy *w, uint32_t len, uint32_t *status) {
@@ -72,14 +71,14 @@ static int guarded_instantiate(wd_policy *w) {
 wd_policy *wd_policy_new(void) {
   wd_policy *w = calloc(1, sizeof *w);
   if (!w) return NULL;
-  pthread_mutex_lock(&image_lock);
+  image_lock();
   if (!module_ready) {
     wasm_rt_init();
     Z_policy_init_module();
     module_ready = 1;
   }
   int code = guarded_instantiate(w);
-  pthread_mutex_unlock(&image_lock);
+  image_unlock();
   if (code != 0) {
     free(w);
     return NULL;
@@ -99,9 +98,9 @@ int wd_policy_init(wd_policy *w, const uint8_t *blob, size_t len) {
   if (len > HW_INPUT_CAPACITY) return -1;
   memcpy(memory(w) + w->input, blob, len);
   uint32_t status = 1;
-  pthread_mutex_lock(&image_lock);
+  image_lock();
   int code = guarded_init(w, (uint32_t)len, &status);
-  pthread_mutex_unlock(&image_lock);
+  image_unlock();
   return code == 0 && status == 0 ? 0 : -1;
 }
 
@@ -116,8 +115,9 @@ void wd_buffer_from_event(const uint8_t *event, wd_buffer *b) {
   b->flags = ev.flags;
   b->requested = ev.size;
   b->devices = ev.devices;
-  b->name = (const char *)event + HW_EVENT_NAME_OFFSET;
-  b->name_len = ev.name_len;
+  b->name_len = ev.name_len < HW_NAME_CAPACITY ? ev.name_len : HW_NAME_CAPACITY;
+  memset(b->name, 0, sizeof b->name);
+  memcpy(b->name, event + HW_EVENT_NAME_OFFSET, b->name_len);
   memcpy(b->state, &ev.state, sizeof b->state);
 }
 
@@ -168,17 +168,18 @@ uint32_t wd_encode(wd_policy *w, const np_platform *p, const wd_buffer *b) {
   put32(in, offsetof(hw_event, name_len), (uint32_t)b->name_len);
   put32(in, offsetof(hw_event, reserved0), 0);
   memcpy(in + offsetof(hw_event, state), b->state, sizeof b->state);
-  memset(in + HW_EVENT_NAME_OFFSET, 0, HW_EVENT_USAGE_OFFSET - HW_EVENT_NAME_OFFSET);
-  memcpy(in + HW_EVENT_NAME_OFFSET, b->name, b->name_len);
-  for (uint32_t i = 0; i < p->heap_count; i++) put64(in, HW_EVENT_USAGE_OFFSET + i * 8, 0); /* nothing allocated yet */
+  /* The whole name field at once: the buffer keeps it zero-padded (engine_ask.c does the same). */
+  _Static_assert(HW_EVENT_USAGE_OFFSET - HW_EVENT_NAME_OFFSET == HW_NAME_CAPACITY, "name field");
+  memcpy(in + HW_EVENT_NAME_OFFSET, b->name, HW_NAME_CAPACITY);
+  memset(in + HW_EVENT_USAGE_OFFSET, 0, p->heap_count * 8); /* nothing allocated yet */
   return HW_EVENT_USAGE_OFFSET + p->heap_count * 8;
 }
 
 int wd_call(wd_policy *w, uint32_t len) {
   uint32_t status = 1;
-  pthread_mutex_lock(&image_lock);
+  image_lock();
   int code = guarded_event(w, len, &status);
-  pthread_mutex_unlock(&image_lock);
+  image_unlock();
   return code == 0 && status == 0 ? 0 : -1;
 }
 
@@ -193,17 +194,27 @@ int wd_read(wd_policy *w, const np_platform *p, const wd_buffer *b, np_decision 
     hw_text_reset(&why);
     return -1;
   }
-  out->ranking_count = out->rejected_count = 0;
-  out->failure = 0;
+  /* The explanations as decision.c takes them: HEAP entries of a known heap (CHOSEN or FALLBACK
+   * ranked, REJECTED rejected), the BUFFER rejection as the failure; others ignored. The arrays
+   * hold HW_MAX_HEAPS entries and a module may write up to HW_MAX_EXPLAIN: more is refused.
+   * Counts in locals: stores into the entry arrays could alias the fields of *out. */
+  uint32_t ranked = 0, rejected = 0, failure = 0;
   for (uint32_t i = 0; i < answer.explain_count; i++) {
     const hw_explain *x = &answer.explains[i];
-    if (x->subject == HW_SUBJECT_HEAP) {
-      if (x->verdict == HW_VERDICT_REJECTED) out->rejected[out->rejected_count++] = (np_entry){x->heap, x->code, x->device, x->detail};
-      else out->ranking[out->ranking_count++] = (np_entry){x->heap, x->code, x->device, x->detail};
-    } else if (x->subject == HW_SUBJECT_BUFFER) {
-      out->failure = x->code;
+    if (x->subject == HW_SUBJECT_HEAP && x->heap < p->heap_count) {
+      np_entry en = {x->heap, x->code, x->device, x->detail};
+      if (x->verdict == HW_VERDICT_REJECTED) {
+        if (rejected == HW_MAX_HEAPS) return -1;
+        out->rejected[rejected++] = en;
+      } else if (x->verdict == HW_VERDICT_CHOSEN || x->verdict == HW_VERDICT_FALLBACK) {
+        if (ranked == HW_MAX_HEAPS) return -1;
+        out->ranking[ranked++] = en;
+      }
+    } else if (x->subject == HW_SUBJECT_BUFFER && x->verdict == HW_VERDICT_REJECTED) {
+      failure = x->code;
     }
   }
+  out->ranking_count = ranked, out->rejected_count = rejected, out->failure = failure;
   const hw_op_rec *first = &answer.ops[0];
   if (first->kind == HW_OP_KIND_FAIL) {
     out->heap = HW_NONE, out->size = 0, out->fd_flags = 0;

@@ -22,7 +22,7 @@ int wd_policy_init(wd_policy *w, const uint8_t *blob, size_t len);
 typedef struct wd_buffer {
   uint32_t id, cpu, flags;
   uint64_t requested, devices;
-  const char *name;
+  uint8_t name[HW_NAME_CAPACITY]; /* zero past name_len, as hw_buffer keeps it */
   size_t name_len;
   uint8_t state[32];
 } wd_buffer;

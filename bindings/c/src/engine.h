@@ -14,7 +14,7 @@ typedef struct hw_buffer {
   uint64_t devices; /* attached, bit i = device i */
   uint32_t cpu_use; /* declared CPU usage */
   int protected_content, deferred, has_name;
-  uint8_t name[HW_NAME_CAPACITY];
+  uint8_t name[HW_NAME_CAPACITY]; /* zero past name_len: ask() copies the whole field */
   size_t name_len;
   char **request_devices; /* names as requested, for trace call lines */
   size_t request_device_count;

@@ -54,8 +54,9 @@ static hw_status_t ask(hw_engine_t *e, hw_buffer *b, uint32_t kind, uint32_t dev
   put32(in, offsetof(hw_event, name_len), (uint32_t)b->name_len);
   put32(in, offsetof(hw_event, reserved0), 0);
   memcpy(in + offsetof(hw_event, state), b->state, sizeof b->state);
-  memset(in + HW_EVENT_NAME_OFFSET, 0, HW_EVENT_USAGE_OFFSET - HW_EVENT_NAME_OFFSET);
-  memcpy(in + HW_EVENT_NAME_OFFSET, b->name, b->name_len);
+  /* The whole field in one fixed-size copy: b->name is zero past name_len (engine.h). */
+  _Static_assert(HW_EVENT_USAGE_OFFSET - HW_EVENT_NAME_OFFSET == sizeof b->name, "name field");
+  memcpy(in + HW_EVENT_NAME_OFFSET, b->name, sizeof b->name);
   uint32_t len = HW_EVENT_USAGE_OFFSET;
   uint64_t usage[HW_MAX_HEAPS];
   hw_event_record ev = {

@@ -7,6 +7,51 @@
 
 static uint32_t get32(const uint8_t *b) { uint32_t v; memcpy(&v, b, 4); return v; }
 
+/* hw_op_rec starts with hw_op's fields in hw_op's layout: one 24-byte copy per op. */
+_Static_assert(offsetof(hw_op_rec, kind) == offsetof(hw_op, kind) && offsetof(hw_op_rec, buf) == offsetof(hw_op, buf) &&
+                   offsetof(hw_op_rec, heap) == offsetof(hw_op, heap) && offsetof(hw_op_rec, arg) == offsetof(hw_op, arg) &&
+                   offsetof(hw_op_rec, value) == offsetof(hw_op, value),
+               "hw_op_rec must begin with hw_op's layout");
+
+/* Names are short and mostly ASCII: answer that inline, leave the rest to hw_utf8_valid. */
+static inline int name_utf8_valid(const uint8_t *s, uint32_t n) {
+  uint64_t acc = 0, w;
+  uint32_t i = 0;
+  for (; i + 8 <= n; i += 8) memcpy(&w, s + i, 8), acc |= w;
+  for (; i < n; i++) acc |= s[i];
+  return (acc & 0x8080808080808080ull) == 0 || hw_utf8_valid(s, n);
+}
+
+/* SET_NAME: the string bytes in bounds and UTF-8, decoded into op->name. Cold: at most one per
+ * answer, so kept out of the op loop. */
+static hw_status_t __attribute__((noinline)) read_name(const uint8_t *base, uint32_t strings_len, hw_op_rec *op, hw_text *why) {
+  if (op->value > strings_len || op->value + op->arg > strings_len) {
+    hw_text_addf(why, "SET_NAME points at string bytes [%llu, +%u) beyond the %u written", (unsigned long long)op->value, op->arg, strings_len);
+    return HW_ERR_POLICY_FAULT;
+  }
+  const uint8_t *s = base + HW_OUT_STRINGS_OFFSET + op->value;
+  uint32_t n = op->arg;
+  if (!name_utf8_valid(s, n)) {
+    hw_text_add(why, "SET_NAME with a name that is not UTF-8");
+    return HW_ERR_POLICY_FAULT;
+  }
+  /* TextDecoder drops a leading byte order mark; so do we, to decode the same name. */
+  if (n >= 3 && s[0] == 0xef && s[1] == 0xbb && s[2] == 0xbf) s += 3, n -= 3;
+  op->has_name = 1;
+  /* Longer names fail validation below (arg >= NAME_CAPACITY); keep what fits. */
+  op->name_len = n < HW_NAME_CAPACITY ? n : HW_NAME_CAPACITY - 1;
+  memcpy(op->name, s, op->name_len);
+  op->name[op->name_len] = 0;
+  return HW_OK;
+}
+
+/* Explanations are not copied when they can be read where the module wrote them. */
+static const hw_explain *explains_at(const uint8_t *at, uint32_t count, hw_outcome *out) {
+  if ((uintptr_t)at % _Alignof(hw_explain) == 0) return (const hw_explain *)at;
+  memcpy(out->explain_copy, at, count * sizeof(hw_explain));
+  return out->explain_copy;
+}
+
 hw_status_t hw_outcome_read(const uint8_t *mem, uint32_t output, uint32_t op_cap, hw_outcome *out, hw_text *why) {
   const uint8_t *base = mem + output;
   uint32_t op_count = get32(base + offsetof(hw_out_header, op_count));
@@ -27,40 +72,15 @@ hw_status_t hw_outcome_read(const uint8_t *mem, uint32_t output, uint32_t op_cap
   }
   out->op_count = op_count;
   out->explain_count = explain_count;
+  /* One pass, in op order: the first bad SET_NAME is the one reported, as before. */
   for (uint32_t i = 0; i < op_count; i++) {
-    hw_op raw;
-    memcpy(&raw, base + HW_OUT_OPS_OFFSET + i * sizeof(hw_op), sizeof raw);
     hw_op_rec *op = &out->ops[i];
-    op->kind = raw.kind;
-    op->buf = raw.buf;
-    op->heap = raw.heap;
-    op->arg = raw.arg;
-    op->value = raw.value;
+    memcpy(op, base + HW_OUT_OPS_OFFSET + i * sizeof(hw_op), sizeof(hw_op));
     op->has_name = 0;
     op->name_len = 0;
+    if (op->kind == HW_OP_KIND_SET_NAME && read_name(base, strings_len, op, why) != HW_OK) return HW_ERR_POLICY_FAULT;
   }
-  memcpy(out->explains, base + HW_OUT_EXPLAIN_OFFSET, explain_count * sizeof(hw_explain));
-  for (uint32_t i = 0; i < op_count; i++) {
-    hw_op_rec *op = &out->ops[i];
-    if (op->kind != HW_OP_KIND_SET_NAME) continue;
-    if (op->value > strings_len || op->value + op->arg > strings_len) {
-      hw_text_addf(why, "SET_NAME points at string bytes [%llu, +%u) beyond the %u written", (unsigned long long)op->value, op->arg, strings_len);
-      return HW_ERR_POLICY_FAULT;
-    }
-    const uint8_t *s = base + HW_OUT_STRINGS_OFFSET + op->value;
-    uint32_t n = op->arg;
-    if (!hw_utf8_valid(s, n)) {
-      hw_text_add(why, "SET_NAME with a name that is not UTF-8");
-      return HW_ERR_POLICY_FAULT;
-    }
-    /* TextDecoder drops a leading byte order mark; so do we, to decode the same name. */
-    if (n >= 3 && s[0] == 0xef && s[1] == 0xbb && s[2] == 0xbf) s += 3, n -= 3;
-    op->has_name = 1;
-    /* Longer names fail validation below (arg >= NAME_CAPACITY); keep what fits. */
-    op->name_len = n < HW_NAME_CAPACITY ? n : HW_NAME_CAPACITY - 1;
-    memcpy(op->name, s, op->name_len);
-    op->name[op->name_len] = 0;
-  }
+  out->explains = explains_at(base + HW_OUT_EXPLAIN_OFFSET, explain_count, out);
   memcpy(out->state, base + offsetof(hw_out_header, state), sizeof out->state);
   return HW_OK;
 }

@@ -18,7 +18,11 @@ typedef struct hw_op_rec {
 typedef struct hw_outcome {
   uint32_t op_count, explain_count;
   hw_op_rec ops[HW_MAX_OPS];
-  hw_explain explains[HW_MAX_EXPLAIN];
+  /* explain_count entries: in place in the answer read (for hw_outcome_read the module's output
+   * region, valid until the next call into the instance) when suitably aligned, else in
+   * explain_copy. Unvalidated: every reader checks the fields it uses (decision.c). */
+  const hw_explain *explains;
+  hw_explain explain_copy[HW_MAX_EXPLAIN];
   uint8_t state[sizeof(hw_buffer_state)];
 } hw_outcome;
 

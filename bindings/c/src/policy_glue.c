@@ -9,9 +9,9 @@
  * _initialize, its sha256 and the path of the .wasm to embed. The built-in is built with
  * -DHW_IMAGE_ENTRY_NAME=<symbol>.
  */
-#include <pthread.h>
 #include <stdlib.h>
 
+#include "image_lock.h"
 #include "image_shape.h"
 #include "policy.h"
 #include "policy_image.h"
@@ -58,7 +58,6 @@ struct hw_guest {
   int instantiated;
 };
 
-static pthread_mutex_t image_lock = PTHREAD_MUTEX_INITIALIZER;
 static int module_ready;
 
 /* Unwinds like a trap. wasm_rt_trap also restores the runtime's call depth counter, which a
@@ -99,14 +98,14 @@ static int image_instantiate(hw_guest **out, const hw_guest_host *host) {
   g->env.g = g;
   g->wasi.g = g;
   if (host) g->host = *host;
-  pthread_mutex_lock(&image_lock);
+  image_lock();
   if (!module_ready) {
     wasm_rt_init();
     Z_policy_init_module();
     module_ready = 1;
   }
   int code = guarded_instantiate(g);
-  pthread_mutex_unlock(&image_lock);
+  image_unlock();
   g->instantiated = 1;
   *out = g;
   return code;
@@ -115,9 +114,9 @@ static int image_instantiate(hw_guest **out, const hw_guest_host *host) {
 static void image_destroy(hw_guest *g) {
   if (!g) return;
   if (g->instantiated) {
-    pthread_mutex_lock(&image_lock);
+    image_lock();
     Z_policy_free(&g->instance);
-    pthread_mutex_unlock(&image_lock);
+    image_unlock();
   }
   free(g);
 }
@@ -158,9 +157,9 @@ static int guarded_call(hw_guest *g, enum hw_image_export which, uint32_t arg, u
 }
 
 static int image_call(hw_guest *g, enum hw_image_export which, uint32_t arg, uint32_t fuel, uint32_t *result) {
-  pthread_mutex_lock(&image_lock);
+  image_lock();
   int code = guarded_call(g, which, arg, fuel, result);
-  pthread_mutex_unlock(&image_lock);
+  image_unlock();
   return code;
 }
 
@@ -172,9 +171,9 @@ static int32_t guarded_fuel_left(hw_guest *g) {
 }
 
 static int32_t image_fuel_left(hw_guest *g) {
-  pthread_mutex_lock(&image_lock);
+  image_lock();
   int32_t left = guarded_fuel_left(g);
-  pthread_mutex_unlock(&image_lock);
+  image_unlock();
   return left;
 }
 
@@ -214,11 +213,11 @@ __attribute__((destructor)) static void image_unload(void) {
 
 __attribute__((visibility(HW_IMAGE_ENTRY_VISIBILITY))) const hw_policy_image *HW_IMAGE_ENTRY_NAME(void) {
   /* The length is a link-time difference, not a constant expression for the initializer. */
-  pthread_mutex_lock(&image_lock);
+  image_lock();
   if (!image_with_length.image_version) {
     image_with_length = image;
     image_with_length.wasm_len = (size_t)(hw_image_wasm_end - hw_image_wasm_start);
   }
-  pthread_mutex_unlock(&image_lock);
+  image_unlock();
   return &image_with_length;
 }

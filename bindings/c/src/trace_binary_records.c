@@ -152,7 +152,8 @@ hw_status_t hw_bin_read_answer(hw_bin_cursor *c, hw_outcome *out) {
     memcpy(op->name, s, n);
     op->name[n] = 0;
   }
-  memcpy(out->explains, explains_at, explains * sizeof(hw_explain));
+  memcpy(out->explain_copy, explains_at, explains * sizeof(hw_explain));
+  out->explains = out->explain_copy; /* the cursor's block moves on */
   memcpy(out->state, b + offsetof(hw_out_header, state), sizeof out->state);
   return HW_OK;
 }
