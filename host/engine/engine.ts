@@ -15,8 +15,12 @@ import type { Platform, CpuUse } from '../platform/types.js';
 import { Buffer, nameBytesOf, type AllocateRequest } from './buffer.js';
 import { type Decision, type Attempt, type DecisionFacts } from './decision.js';
 import { type Op, type Outcome, type AnswerView } from './outcome.js';
-import { answer } from './answer.js';
+import { checkedAnswer } from './answer.js';
 import { HeapUsage } from './heap-usage.js';
+import { Observers, type EngineObserver } from './observers.js';
+import { writeEvent } from './event-codec.js';
+
+export type { EngineObserver } from './observers.js';
 
 export type Access = 'read' | 'write' | 'readwrite';
 const ACCESS: Record<string, number> = { none: 0, read: 1, write: 2, readwrite: 3 };
@@ -73,26 +77,11 @@ export interface CallRecord {
   access?: Access;
 }
 
-export interface EngineObserver {
-  /** The engine changed policy module (swapPolicy, or the fallback after a fault). */
-  onSwap?(swap: SwapRecord): void;
-  /** A debug build wrote a line while answering `ev` (called before onAnswer / onFault). */
-  onLog?(ev: EventRecord, line: LogLine): void;
-  /** Before the engine acts on an application call. */
-  onCall?(call: CallRecord): void;
-  /** The module faulted (trap, abort, invalid op) answering `ev`. */
-  onFault?(ev: EventRecord, err: PolicyFaultError): void;
-  /** After the module answered (validated, before execution). */
-  onAnswer?(ev: EventRecord, out: Outcome, buffer: Buffer): void;
-  /** After each op executed on the backend; `index` is the op's position in the answer. */
-  onResult?(ev: EventRecord, op: Op, result: OpResult, buffer: Buffer, index: number): void;
-}
-
 export class Engine {
   readonly backend: Backend;
   private inst: PolicyInstance;
   private readonly buffers = new Map<number, Buffer>();
-  private readonly observers: EngineObserver[] = [];
+  private readonly observers = new Observers();
   private readonly backendHeaps: BackendHeap[];
   private readonly usage: HeapUsage;
   private nextId = 1;
@@ -160,7 +149,7 @@ export class Engine {
     const swap: SwapRecord = { atEvent: this.eventIndex, reason, from: this.inst.identity, to: inst.identity, label: mod.label, ...(fault ? { fault } : {}) };
     this.inst = inst;
     this.swaps.push(swap);
-    for (const o of this.observers) o.onSwap?.(swap);
+    for (const f of this.observers.on.onSwap) f(swap);
   }
 
   /** Most operations one answer may carry. */
@@ -173,11 +162,7 @@ export class Engine {
   }
 
   observe(o: EngineObserver): () => void {
-    this.observers.push(o);
-    return () => {
-      const i = this.observers.indexOf(o);
-      if (i >= 0) this.observers.splice(i, 1);
-    };
+    return this.observers.add(o);
   }
 
   /** Live buffers, in allocation order. */
@@ -204,7 +189,7 @@ export class Engine {
     for (const name of req.devices) devices |= 1n << BigInt(this.deviceIndex(name));
     const buf = new Buffer(this.nextId++, { ...req, devices: [...req.devices] }, devices, nameBytes);
     this.buffers.set(buf.id, buf);
-    this.called({ op: 'alloc', buf: buf.id, request: buf.request });
+    this.called('alloc', buf.id, undefined, undefined, buf.request);
     if (!req.deferred) {
       try {
         this.placeOnce(buf);
@@ -222,7 +207,7 @@ export class Engine {
   attach(b: Buffer | number, device: string): void {
     const buf = this.live(b);
     const d = this.deviceIndex(device);
-    this.called({ op: 'attach', buf: buf.id, device });
+    this.called('attach', buf.id, device);
     buf.devices |= 1n << BigInt(d);
     this.run(EventKind.ATTACH, buf, d, 0);
   }
@@ -232,7 +217,7 @@ export class Engine {
     const d = this.deviceIndex(device);
     if (!((buf.devices >> BigInt(d)) & 1n)) throw new UsageError(`device ${device} is not attached to ${buf.label}; attach it first`);
     if (buf.deviceAccess.has(d)) throw new UsageError(`device ${device} already accesses ${buf.label}`);
-    this.called({ op: 'device_begin', buf: buf.id, device, access });
+    this.called('device_begin', buf.id, device, access);
     this.ensurePlaced(buf);
     const a = accessValue(access);
     buf.deviceAccess.set(d, a);
@@ -244,7 +229,7 @@ export class Engine {
     const d = this.deviceIndex(device);
     const a = buf.deviceAccess.get(d);
     if (a === undefined) throw new UsageError(`device ${device} has no access of ${buf.label} to end`);
-    this.called({ op: 'device_end', buf: buf.id, device });
+    this.called('device_end', buf.id, device);
     buf.deviceAccess.delete(d);
     this.run(EventKind.DEVICE_END, buf, d, a);
   }
@@ -252,7 +237,7 @@ export class Engine {
   cpuBegin(b: Buffer | number, access: Access): void {
     const buf = this.live(b);
     if (buf.cpuAccess !== 0) throw new UsageError(`the CPU already accesses ${buf.label}`);
-    this.called({ op: 'cpu_begin', buf: buf.id, access });
+    this.called('cpu_begin', buf.id, undefined, access);
     this.ensurePlaced(buf);
     if (!this.platform.heaps[buf.heapIndex]!.cpuAccess) throw new UsageError(`${buf.label} is in heap ${buf.heap}, which the CPU cannot map`);
     const a = accessValue(access);
@@ -263,7 +248,7 @@ export class Engine {
   cpuEnd(b: Buffer | number): void {
     const buf = this.live(b);
     if (buf.cpuAccess === 0) throw new UsageError(`the CPU has no access of ${buf.label} to end`);
-    this.called({ op: 'cpu_end', buf: buf.id });
+    this.called('cpu_end', buf.id);
     const a = buf.cpuAccess;
     buf.cpuAccess = 0;
     this.run(EventKind.CPU_END, buf, NONE, a);
@@ -284,7 +269,7 @@ export class Engine {
   /** The buffer's fd leaves the process: from now on every CPU access is bracketed. */
   export(b: Buffer | number): void {
     const buf = this.live(b);
-    this.called({ op: 'export', buf: buf.id });
+    this.called('export', buf.id);
     this.ensurePlaced(buf);
     this.run(EventKind.EXPORT, buf, NONE, 0);
     buf.exported = true;
@@ -294,7 +279,7 @@ export class Engine {
   free(b: Buffer | number): void {
     const buf = this.live(b);
     if (buf.cpuAccess !== 0 || buf.deviceAccess.size > 0) throw new UsageError(`${buf.label} is still being accessed; end the access before free`);
-    this.called({ op: 'free', buf: buf.id });
+    this.called('free', buf.id);
     if (buf.placed) this.run(EventKind.FREE, buf, NONE, 0);
     this.buffers.delete(buf.id);
     buf.freed = true;
@@ -336,7 +321,7 @@ export class Engine {
   place(b: Buffer | number): Decision {
     const buf = this.live(b);
     if (buf.placed) return buf.decision!;
-    this.called({ op: 'place', buf: buf.id });
+    this.called('place', buf.id);
     this.placeOnce(buf);
     return buf.decision!;
   }
@@ -410,15 +395,17 @@ export class Engine {
   private flushLogs(ev: EventRecord): void {
     const logs = this.inst.logs;
     if (!logs.length) return;
-    for (const l of logs) for (const o of this.observers) o.onLog?.(ev, l);
+    for (const l of logs) for (const f of this.observers.on.onLog) f(ev, l);
     this.inst.logs = [];
   }
 
-  private called(c: Omit<CallRecord, 'n'>): void {
+  /** Counts the call and, when somebody watches calls, hands them its record (one object shape for every op). */
+  private called(op: CallRecord['op'], buf: number, device?: string, access?: Access, request?: AllocateRequest): void {
     this.callIndex++;
-    if (this.observers.length === 0) return;
-    const rec = { n: this.callIndex, ...c } as CallRecord;
-    for (const o of this.observers) o.onCall?.(rec);
+    const hooks = this.observers.on.onCall;
+    if (hooks.length === 0) return;
+    const rec: CallRecord = { n: this.callIndex, op, buf, request, device, access };
+    for (const f of hooks) f(rec);
   }
 
   /** Index of the application call being served (for traces). */
@@ -428,9 +415,10 @@ export class Engine {
 
   /** Hands observers op `i` of the answer (the same Op object as out.ops[i]; decoded only when observed). */
   private notify(ev: EventRecord, out: AnswerView, i: number, r: OpResult, buf: Buffer): void {
-    if (this.observers.length === 0) return;
+    const hooks = this.observers.on.onResult;
+    if (hooks.length === 0) return;
     const op = out.ops[i]!;
-    for (const o of this.observers) o.onResult?.(ev, op, r, buf, i);
+    for (const f of hooks) f(ev, op, r, buf, i);
   }
 
   /** Encodes the event into the module's input region, runs it, decodes and validates the answer. */
@@ -447,18 +435,23 @@ export class Engine {
     };
     let out: AnswerView;
     try {
-      out = answer(this.inst, this.platform, ev, this.opCap);
+      const inst = this.inst;
+      const len = writeEvent(inst, ev);
+      const hooks = this.observers.on.onEvent;
+      if (hooks.length !== 0) { const image = inst.inputImage(len); for (const f of hooks) f(ev, image); }
+      inst.event(len);
+      out = checkedAnswer(inst, this.platform, ev, this.opCap);
     } catch (e) {
       if (!(e instanceof PolicyFaultError)) throw e;
       this.flushLogs(ev);
-      for (const o of this.observers) o.onFault?.(ev, e);
+      for (const f of this.observers.on.onFault) f(ev, e);
       // Keep serving: the fallback policy answers this event again (a new event, same buffer).
       if (!this.fallback || this.inst.module === this.fallback) throw e;
       this.switchTo(this.fallback, 'fault', e);
       return this.ask(kind, buf, device, access, failed, lastErrno);
     }
     this.flushLogs(ev);
-    for (const o of this.observers) o.onAnswer?.(ev, out, buf);
+    for (const f of this.observers.on.onAnswer) f(ev, out, buf);
     return { ev, out };
   }
 }

@@ -49,6 +49,7 @@ export class PolicyInstance {
   /** Lines written by a debug build during the last call (complete lines only; the same empty array while there are none). */
   logs: LogLine[] = [];
   private partial: [string, string] = ['', ''];
+  private readonly images = new Map<number, Uint8Array>();
 
   private constructor(readonly module: PolicyModule) {}
 
@@ -166,6 +167,17 @@ export class PolicyInstance {
     const len = this.dv.getUint32(ptr, true);
     if (len > cap || ptr + 4 + len > this.buffer.byteLength) throw new PolicyRefusedError(this.module.label, `${what}() length ${len} is out of bounds`);
     return new TextDecoder().decode(this.u8.subarray(ptr + 4, ptr + 4 + len));
+  }
+
+  /**
+   * The first `len` bytes of the input region as a view made once per length (a few lengths per
+   * platform: events with and without heap usage), for observers that copy the event image.
+   */
+  inputImage(len: number): Uint8Array {
+    let v = this.images.get(len);
+    // A view of a buffer the module has since grown out of is detached: length 0.
+    if (v === undefined || v.length !== len) this.images.set(len, (v = this.u8.subarray(this.input, this.input + len)));
+    return v;
   }
 
   /** Re-creates the views when the module has grown its memory. */

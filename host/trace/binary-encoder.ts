@@ -1,12 +1,13 @@
 // The binary encoding of a trace (docs/trace.md, "Binary traces"): events as the image the host
-// hands the module, answers as the bytes the module left in its output region, copied as they are.
+// hands the module (copied from its input region before the module runs, so a module that
+// scribbles on its input cannot change what is recorded), answers as the bytes the module left
+// in its output region, copied as they are.
 import { OUT_EXPLAIN_OFFSET, OUT_OPS_OFFSET, OUT_STRINGS_OFFSET, OutHeaderLayout as OH, OpLayout as OL, ExplainLayout as XL } from '../abi/generated.js';
 import type { CallRecord, Engine, EventRecord, OpResult, SwapRecord } from '../engine/engine.js';
 import type { Outcome } from '../engine/outcome.js';
 import type { PolicyIdentity } from '../module/policy-module.js';
 import { ACCESS_CODE, ALLOC_DEFERRED, ALLOC_PROTECTED, CALL_OP_CODE, OTHER_WORD, Rec, RESULT_FAILED, RESULT_OK, RESULT_OK_FD } from './binary-format.js';
 import { BinaryWriter, type ByteSink } from './binary-writer.js';
-import { eventImage } from './event-image.js';
 import type { TraceEncoder } from './trace-encoder.js';
 
 export class BinaryEncoder implements TraceEncoder {
@@ -67,9 +68,8 @@ export class BinaryEncoder implements TraceEncoder {
     w.end();
   }
 
-  event(ev: EventRecord): void {
+  event(ev: EventRecord, image: Uint8Array): void {
     const w = this.w;
-    const image = eventImage(ev);
     w.begin(Rec.event, 8 + image.length);
     w.u32(ev.index);
     w.u32(ev.call >>> 0);

@@ -8,7 +8,9 @@ import { crc32 } from './crc32.js';
 /** Receives finished bytes; the chunk is only valid during the call (the buffer is reused). */
 export type ByteSink = (chunk: Uint8Array) => void;
 
-const CHUNK = 1 << 20;
+// Four blocks per hand-over: big enough for few writes, small enough to stay in cache and cost
+// little to allocate for a short recording.
+const CHUNK = 1 << 18;
 const utf8 = new TextEncoder();
 
 export class BinaryWriter {

@@ -34,7 +34,7 @@ export class TraceFile {
     if (this.size >= 1 << 16) this.flush();
   };
 
-  /** A byte sink (binary encodings hand it chunks of about 1 MiB). */
+  /** A byte sink (binary encodings hand it chunks of about 256 KiB). */
   readonly bytes = (chunk: Uint8Array): void => {
     this.flush();
     for (let off = 0; off < chunk.length;) off += writeSync(this.fd, chunk, off);

@@ -24,18 +24,20 @@ export class TraceRecorder {
     enc.header(engine, host, policyPath);
     const o: EngineObserver = {
       onCall: (c) => { this.calls++; enc.call(c); },
-      onAnswer: (ev, out) => {
+      // The event record goes out before the module runs (the image as handed to it), its
+      // logs and then its answer or fault after.
+      onEvent: (ev, image) => {
         this.events++;
         this.lastEvent = ev.index;
-        enc.event(ev);
+        enc.event(ev, image);
+      },
+      onAnswer: (ev, out) => {
         this.drainLogs();
         enc.answer(ev.index, out);
       },
       onLog: (ev, l) => { this.pendingLogs.push({ i: ev.index, fd: l.fd, text: l.text }); },
       onSwap: (sw) => enc.swap(sw),
       onFault: (ev, err) => {
-        this.events++;
-        enc.event(ev);
         this.drainLogs();
         enc.fault(ev.index, err.kind, err.message);
       },

@@ -6,7 +6,8 @@ import type { Outcome } from '../engine/outcome.js';
 export interface TraceEncoder {
   header(engine: Engine, host: string, policyPath: string | null): void;
   call(c: CallRecord): void;
-  event(ev: EventRecord): void;
+  /** `ev` and its image as the module is handed it (EngineObserver.onEvent). */
+  event(ev: EventRecord, image: Uint8Array): void;
   log(i: number, fd: number, text: string): void;
   answer(i: number, out: Outcome): void;
   fault(i: number, kind: string, message: string): void;
