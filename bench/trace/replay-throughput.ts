@@ -79,8 +79,9 @@ stage('replay() (minus the fixed cost of a replay)', replaySeconds - fixedSecond
 emit({
   trace: { encoding: binary ? 'binary' : 'jsonl', bytes, events, bytesPerEvent: bytes / events },
   eventsPerSecond: events / replaySeconds,
-  // Without the per-replay fixed cost (module compile + fuel instrumentation).
-  steadyEventsPerSecond: events / Math.max(1e-9, replaySeconds - fixedSeconds),
+  // Without the per-replay fixed cost (module compile + fuel instrumentation); null when that cost
+  // is most of the replay (a short trace): the difference is then noise.
+  steadyEventsPerSecond: replaySeconds - fixedSeconds > 0.2 * replaySeconds ? events / (replaySeconds - fixedSeconds) : null,
   seconds: replaySeconds,
   fixedSeconds,
   memory: {

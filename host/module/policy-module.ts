@@ -5,7 +5,8 @@ import { createHash } from 'node:crypto';
 import { REQUIRED_EXPORTS, ALLOWED_IMPORTS, ABI_MAJOR, ABI_MINOR, INPUT_CAPACITY, OUTPUT_CAPACITY } from '../abi/generated.js';
 import { PolicyRefusedError } from '../errors.js';
 import { readSections, WasmFormatError, type ModuleSections, type FuncType } from './sections.js';
-import { instrumentFuel, DEFAULT_FUEL, FUEL_SET, FUEL_LEFT, START } from './fuel.js';
+import { DEFAULT_FUEL, FUEL_SET, FUEL_LEFT, START } from './fuel.js';
+import { instrumentFuelCached } from './fuel-cache.js';
 import { checkPin, type Manifest } from './manifest.js';
 
 export const DEFAULT_MEMORY_CAP = 16 * 1024 * 1024;
@@ -115,7 +116,8 @@ export class PolicyModule {
   static async compile(bytes: Uint8Array, opts: LoadOptions = {}): Promise<PolicyModule> {
     const label = opts.label ?? '<policy>';
     const cap = opts.memoryCapBytes ?? DEFAULT_MEMORY_CAP;
-    if (opts.manifest) checkPin(opts.manifest, PolicyModule.sha256(bytes), label);
+    const sha256 = PolicyModule.sha256(bytes);
+    if (opts.manifest) checkPin(opts.manifest, sha256, label);
     let sections: ModuleSections;
     try {
       sections = readSections(bytes);
@@ -129,14 +131,14 @@ export class PolicyModule {
     try {
       // Validate the module as given first, so errors name the module's own fault.
       await WebAssembly.compile(bytes as BufferSource);
-      instrumented = await instrumentFuel(bytes, sections.start);
+      instrumented = await instrumentFuelCached(bytes, sha256, sections.start);
       module = await WebAssembly.compile(instrumented as BufferSource);
     } catch (e) {
       throw new PolicyRefusedError(label, `invalid WebAssembly: ${(e as Error).message}`);
     }
     const fuel = opts.fuel ?? opts.manifest?.fuel ?? DEFAULT_FUEL;
     if (!Number.isInteger(fuel) || fuel < 1 || fuel > 0x7fffffff) throw new PolicyRefusedError(label, `fuel budget ${fuel} must be an integer from 1 to 2^31-1`);
-    return new PolicyModule(label, bytes, module, sections, PolicyModule.sha256(bytes), cap, instrumented, fuel, opts.manifest ?? null, !!opts.logCapability);
+    return new PolicyModule(label, bytes, module, sections, sha256, cap, instrumented, fuel, opts.manifest ?? null, !!opts.logCapability);
   }
 
   /** Same checks as compile(), reported rather than thrown (for `heapwise inspect`). */
