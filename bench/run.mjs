@@ -75,6 +75,10 @@ try {
 }
 
 const traces = mkdtempSync(join(tmpdir(), 'heapwise-bench-'));
+// Every child shares one cache of fuel-instrumented modules of its own (host/module/fuel-cache.ts),
+// filled by the first load of each module (recording the traces): replays start warm, as a
+// second replay on a workstation does, and the user's cache is neither read nor filled.
+process.env.HEAPWISE_CACHE_DIR = join(traces, 'cache');
 
 // 1. Decision latency per host, against the native policy in the same process.
 results.decision = {};

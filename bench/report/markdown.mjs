@@ -152,7 +152,7 @@ export function renderMarkdown(r) {
     '',
     '## Replay throughput and memory',
     '',
-    r.traces ? `Traces recorded with \`heapwise simulate --record\` on camera-isp-display repeated (mid: ${r.traces.mid.events} events, long: ${r.traces.long.events}), binary (.hwtrace) and, for the long one, JSON Lines too. "Without fixed cost" subtracts a tiny trace's replay (compiling and fuel-instrumenting the module).` : '',
+    r.traces ? `Traces recorded with \`heapwise simulate --record\` on camera-isp-display repeated (mid: ${r.traces.mid.events} events, long: ${r.traces.long.events}), binary (.hwtrace) and, for the long one, JSON Lines too. "Without fixed cost" subtracts a tiny trace's replay (starting the CLI, compiling the module). The cache of fuel-instrumented modules is warm (recording the traces filled it): a first load of a module adds its instrumentation, about half a second, once.` : '',
     '',
     replaySection(r),
     '',

@@ -5,6 +5,7 @@ import { HeapKind } from '../abi/generated.js';
 import { errno, type AllocResult, type Backend, type BackendHeap, type IoctlResult } from './backend.js';
 
 const PAGE = 4096n;
+const utf8 = new TextEncoder();
 const U64_MAX = (1n << 64n) - 1n;
 const FD_FLAGS_VALID = 0o2000000 | 3; // O_CLOEXEC | O_ACCMODE
 const SYNC_VALID_MASK = 7n; // READ | WRITE | END
@@ -83,7 +84,8 @@ export class ModelBackend implements Backend {
   setName(fd: number, name: string): IoctlResult {
     const b = this.fds.get(fd);
     if (!b) return errno('EBADF');
-    if (new TextEncoder().encode(name).length + 1 > NAME_MAX) return errno('EINVAL');
+    // At most 3 UTF-8 bytes per UTF-16 unit: short names need no encoding to pass.
+    if (name.length * 3 + 1 > NAME_MAX && utf8.encode(name).length + 1 > NAME_MAX) return errno('EINVAL');
     b.name = name;
     return 0;
   }
