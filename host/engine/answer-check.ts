@@ -8,7 +8,7 @@ import type { Platform } from '../platform/types.js';
 import type { EventRecord } from './engine.js';
 import type { AnswerView } from './outcome.js';
 import { roundedSize } from './rounding.js';
-import { deviceAlignment, validationTable } from './validation-table.js';
+import { deviceAlignment, validationTable, type ValidationTable } from './validation-table.js';
 
 const TWO53 = 2 ** 53;
 const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
@@ -23,8 +23,7 @@ function describe(v: AnswerView, i: number): string {
 }
 
 /** Is the ALLOC's size the request's rounded size for its heap? Number arithmetic when exact, else as rounding.ts. */
-function sizeMatches(v: AnswerView, i: number, p: Platform, ev: EventRecord, heap: number): bigint | null {
-  const t = validationTable(p);
+function sizeMatches(v: AnswerView, i: number, p: Platform, t: ValidationTable, ev: EventRecord, heap: number): bigint | null {
   if (t.pow2 && ev.size >= 0n && ev.size <= SAFE) {
     const size = Number(ev.size);
     const g = t.granules[heap]!;
@@ -36,49 +35,50 @@ function sizeMatches(v: AnswerView, i: number, p: Platform, ev: EventRecord, hea
   return v.opValue(i) === want ? null : want;
 }
 
+/** Op i is invalid: the fault names the event, the op and why (a function, not a closure per answer). */
+function bad(v: AnswerView, ev: EventRecord, i: number, why: string): never {
+  throw new PolicyFaultError(v.inst.module.label, 'invalid-op', `answered ${EventKindName[ev.kind]} of buffer ${ev.buf} with ${describe(v, i)}: ${why}`);
+}
+
 export function validateAnswer(v: AnswerView, p: Platform, ev: EventRecord): void {
-  const label = v.inst.module.label;
-  const bad = (i: number, why: string): never => {
-    throw new PolicyFaultError(label, 'invalid-op', `answered ${EventKindName[ev.kind]} of buffer ${ev.buf} with ${describe(v, i)}: ${why}`);
-  };
   const n = v.opCount;
   const place = ev.kind === EventKind.PLACE;
   for (let i = 0; i < n; i++) {
-    if (v.opBuf(i) !== ev.buf) bad(i, `not the buffer in question (${ev.buf})`);
+    if (v.opBuf(i) !== ev.buf) bad(v, ev, i, `not the buffer in question (${ev.buf})`);
     const arg = v.opArg(i);
     switch (v.opKind(i)) {
       case OpKind.ALLOC: {
-        if (!place) bad(i, 'ALLOC only answers PLACE');
-        if (i !== 0) bad(i, 'ALLOC must be the first op');
+        if (!place) bad(v, ev, i, 'ALLOC only answers PLACE');
+        if (i !== 0) bad(v, ev, i, 'ALLOC must be the first op');
         const heap = v.opHeap(i);
         const t = validationTable(p);
-        if (heap >= t.heapCount) bad(i, `unknown heap index (platform has ${t.heapCount})`);
-        if (ev.failedHeaps !== 0n && (ev.failedHeaps >> BigInt(heap)) & 1n) bad(i, 'that heap already failed for this buffer');
-        if ((arg & ~FD_FLAGS_VALID) !== 0) bad(i, `fd flags 0x${arg.toString(16)} outside O_ACCMODE|O_CLOEXEC`);
-        const want = sizeMatches(v, i, p, ev, heap);
-        if (want !== null) bad(i, `size ${v.opValue(i)} differs from the request's rounded size ${want}`);
+        if (heap >= t.heapCount) bad(v, ev, i, `unknown heap index (platform has ${t.heapCount})`);
+        if (ev.failedHeaps !== 0n && (ev.failedHeaps >> BigInt(heap)) & 1n) bad(v, ev, i, 'that heap already failed for this buffer');
+        if ((arg & ~FD_FLAGS_VALID) !== 0) bad(v, ev, i, `fd flags 0x${arg.toString(16)} outside O_ACCMODE|O_CLOEXEC`);
+        const want = sizeMatches(v, i, p, t, ev, heap);
+        if (want !== null) bad(v, ev, i, `size ${v.opValue(i)} differs from the request's rounded size ${want}`);
         const requestProtected = (ev.flags & BufferFlag.PROTECTED) !== 0;
-        if (t.protectedHeap[heap] !== requestProtected) bad(i, requestProtected ? 'protected content outside a protected heap' : 'unprotected buffer in a protected heap');
+        if (t.protectedHeap[heap] !== requestProtected) bad(v, ev, i, requestProtected ? 'protected content outside a protected heap' : 'unprotected buffer in a protected heap');
         break;
       }
       case OpKind.FAIL:
-        if (!place) bad(i, 'FAIL only answers PLACE');
-        if (i !== 0 || n !== 1) bad(i, 'FAIL must be the only op');
+        if (!place) bad(v, ev, i, 'FAIL only answers PLACE');
+        if (i !== 0 || n !== 1) bad(v, ev, i, 'FAIL must be the only op');
         break;
       case OpKind.SET_NAME:
-        if (!place || i !== 1 || v.opKind(0) !== OpKind.ALLOC) bad(i, 'SET_NAME only right after ALLOC');
-        if (arg === 0 || arg >= NAME_CAPACITY) bad(i, `name of ${arg} bytes; 1 to ${NAME_CAPACITY - 1} allowed`);
+        if (!place || i !== 1 || v.opKind(0) !== OpKind.ALLOC) bad(v, ev, i, 'SET_NAME only right after ALLOC');
+        if (arg === 0 || arg >= NAME_CAPACITY) bad(v, ev, i, `name of ${arg} bytes; 1 to ${NAME_CAPACITY - 1} allowed`);
         break;
       case OpKind.SYNC:
-        if (place) bad(i, 'no SYNC while placing');
-        if (ev.heap === NONE) bad(i, 'buffer is not placed');
-        if (!syncValid(arg)) bad(i, `sync flags 0x${arg.toString(16)} are not START/END with READ, WRITE or RW`);
+        if (place) bad(v, ev, i, 'no SYNC while placing');
+        if (ev.heap === NONE) bad(v, ev, i, 'buffer is not placed');
+        if (!syncValid(arg)) bad(v, ev, i, `sync flags 0x${arg.toString(16)} are not START/END with READ, WRITE or RW`);
         break;
       default:
-        bad(i, 'unknown op kind');
+        bad(v, ev, i, 'unknown op kind');
     }
   }
   if (place && n === 0) {
-    throw new PolicyFaultError(label, 'invalid-op', `answered PLACE of buffer ${ev.buf} with no ALLOC and no FAIL`);
+    throw new PolicyFaultError(v.inst.module.label, 'invalid-op', `answered PLACE of buffer ${ev.buf} with no ALLOC and no FAIL`);
   }
 }
