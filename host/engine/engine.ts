@@ -7,18 +7,17 @@ import { type Backend, type BackendHeap, type Errno } from '../backend/backend.j
 import { ModelBackend } from '../backend/model.js';
 import { KernelError, PolicyFaultError, UsageError } from '../errors.js';
 import { PolicyModule, type LoadOptions, type PolicyIdentity } from '../module/policy-module.js';
-import { PolicyInstance, type LogLine } from '../module/instance.js';
+import { PolicyInstance } from '../module/instance.js';
 import { encodePlatform } from '../platform/encode.js';
 import { KIND_VALUE } from '../platform/kind.js';
 import { parsePlatform } from '../platform/parse.js';
 import type { Platform, CpuUse } from '../platform/types.js';
 import { Buffer, nameBytesOf, type AllocateRequest } from './buffer.js';
 import { type Decision, type Attempt, type DecisionFacts } from './decision.js';
-import { type Op, type Outcome, type AnswerView } from './outcome.js';
-import { checkedAnswer } from './answer.js';
+import { type AnswerView } from './outcome.js';
+import { answer } from './answer.js';
 import { HeapUsage } from './heap-usage.js';
 import { Observers, type EngineObserver } from './observers.js';
-import { writeEvent } from './event-codec.js';
 
 export type { EngineObserver } from './observers.js';
 
@@ -435,12 +434,7 @@ export class Engine {
     };
     let out: AnswerView;
     try {
-      const inst = this.inst;
-      const len = writeEvent(inst, ev);
-      const hooks = this.observers.on.onEvent;
-      if (hooks.length !== 0) { const image = inst.inputImage(len); for (const f of hooks) f(ev, image); }
-      inst.event(len);
-      out = checkedAnswer(inst, this.platform, ev, this.opCap);
+      out = answer(this.inst, this.platform, ev, this.opCap, this.observers.on.onEvent);
     } catch (e) {
       if (!(e instanceof PolicyFaultError)) throw e;
       this.flushLogs(ev);

@@ -13,15 +13,6 @@ _Static_assert(offsetof(hw_op_rec, kind) == offsetof(hw_op, kind) && offsetof(hw
                    offsetof(hw_op_rec, value) == offsetof(hw_op, value),
                "hw_op_rec must begin with hw_op's layout");
 
-/* Names are short and mostly ASCII: answer that inline, leave the rest to hw_utf8_valid. */
-static inline int name_utf8_valid(const uint8_t *s, uint32_t n) {
-  uint64_t acc = 0, w;
-  uint32_t i = 0;
-  for (; i + 8 <= n; i += 8) memcpy(&w, s + i, 8), acc |= w;
-  for (; i < n; i++) acc |= s[i];
-  return (acc & 0x8080808080808080ull) == 0 || hw_utf8_valid(s, n);
-}
-
 /* SET_NAME: the string bytes in bounds and UTF-8, decoded into op->name. Cold: at most one per
  * answer, so kept out of the op loop. */
 static hw_status_t __attribute__((noinline)) read_name(const uint8_t *base, uint32_t strings_len, hw_op_rec *op, hw_text *why) {
@@ -31,7 +22,7 @@ static hw_status_t __attribute__((noinline)) read_name(const uint8_t *base, uint
   }
   const uint8_t *s = base + HW_OUT_STRINGS_OFFSET + op->value;
   uint32_t n = op->arg;
-  if (!name_utf8_valid(s, n)) {
+  if (!hw_utf8_valid(s, n)) {
     hw_text_add(why, "SET_NAME with a name that is not UTF-8");
     return HW_ERR_POLICY_FAULT;
   }
