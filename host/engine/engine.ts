@@ -7,6 +7,7 @@ import { type Backend, type BackendHeap, type Errno } from '../backend/backend.j
 import { ModelBackend } from '../backend/model.js';
 import { KernelError, PolicyFaultError, UsageError } from '../errors.js';
 import { PolicyModule, type LoadOptions, type PolicyIdentity } from '../module/policy-module.js';
+import type { Manifest } from '../module/manifest.js';
 import { PolicyInstance } from '../module/instance.js';
 import { encodePlatform } from '../platform/encode.js';
 import { KIND_VALUE } from '../platform/kind.js';
@@ -47,6 +48,8 @@ export interface SwapRecord {
   to: PolicyIdentity;
   /** The fault that caused it. */
   fault?: PolicyFaultError;
+  /** The new module's manifest (traces record it). */
+  manifest: Manifest | null;
   /** Path or label of the new module. */
   label: string;
 }
@@ -145,7 +148,7 @@ export class Engine {
   private switchTo(mod: PolicyModule, reason: 'explicit' | 'fault', fault?: PolicyFaultError): void {
     const inst = PolicyInstance.create(mod);
     inst.init(encodePlatform(this.platform));
-    const swap: SwapRecord = { atEvent: this.eventIndex, reason, from: this.inst.identity, to: inst.identity, label: mod.label, ...(fault ? { fault } : {}) };
+    const swap: SwapRecord = { atEvent: this.eventIndex, reason, from: this.inst.identity, to: inst.identity, manifest: mod.manifest, label: mod.label, ...(fault ? { fault } : {}) };
     this.inst = inst;
     this.swaps.push(swap);
     for (const f of this.observers.on.onSwap) f(swap);

@@ -17,6 +17,7 @@ import { parsePlatform } from '../platform/parse.js';
 import type { Platform } from '../platform/types.js';
 import { readTrace, type TraceHeader } from '../trace/reader.js';
 import { policyForTrace } from '../trace/policy-for-trace.js';
+import { underRecordedManifest } from '../trace/trace-manifest.js';
 import { decodeState, type StateView } from './state-text.js';
 
 export interface HeapVerdict { heap: string; verdict: string; device: string | null; reason: string; code: string }
@@ -96,7 +97,7 @@ export async function explainTraceEvent(file: string, n: number, policy?: Policy
   const it = readTrace(file);
   const header = (await it.next()).value as TraceHeader;
   const p = parsePlatform(header.platform, file, 'line 1 /platform');
-  let mod = policy ?? (await policyForTrace(header, file));
+  let mod = policy ? underRecordedManifest(policy, header.policy) : await policyForTrace(header, file);
   for await (const l of it) {
     if (l.t === 'swap' && !policy) mod = await policyForTrace({ policy: l.policy, limits: header.limits }, file, `line ${l.line}`);
     if (l.t !== 'event' || l.ev.index !== n) continue;

@@ -108,6 +108,15 @@ export class PolicyModule {
     readonly logCapability: boolean,
   ) {}
 
+  /**
+   * The same compiled module under another manifest (null: none), its pin checked; the fuel
+   * budget stays (replay runs the trace's). Replay uses it to enforce a recorded manifest.
+   */
+  withManifest(m: Manifest | null): PolicyModule {
+    if (m) checkPin(m, this.sha256, this.label);
+    return new PolicyModule(this.label, this.bytes, this.module, this.sections, this.sha256, this.memoryCapBytes, this.instrumented, this.fuel, m, this.logCapability);
+  }
+
   static sha256(bytes: Uint8Array): string {
     return createHash('sha256').update(bytes).digest('hex');
   }

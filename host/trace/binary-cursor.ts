@@ -5,7 +5,7 @@
 import { closeSync, readSync } from 'node:fs';
 import { EVENT_USAGE_OFFSET, EventKind, MAX_HEAPS, NONE, EventLayout as EL, NAME_CAPACITY, OUT_OPS_OFFSET, OutHeaderLayout as OH, OpLayout as OL, ExplainLayout as XL, MAX_OPS, MAX_EXPLAIN, OUT_STRINGS_CAPACITY } from '../abi/generated.js';
 import { InputError } from '../errors.js';
-import { BINARY_VERSION, BLOCK_HEADER_SIZE, BLOCK_MAX, FILE_HEADER_SIZE, isBinaryTrace, Rec, REC_NAME, RECORD_HEADER_SIZE } from './binary-format.js';
+import { BINARY_VERSIONS, BLOCK_HEADER_SIZE, BLOCK_MAX, FILE_HEADER_SIZE, isBinaryTrace, Rec, REC_NAME, RECORD_HEADER_SIZE } from './binary-format.js';
 import { crc32 } from './crc32.js';
 import { openTrace } from './open-trace.js';
 
@@ -36,13 +36,16 @@ export class BinaryCursor {
   /** The header's platform counts, once known (platform()); until then images are only bounded. */
   private heaps = -1;
   private devices = -1;
+  /** The file's format version (2 records manifests). */
+  readonly version: number;
 
   constructor(readonly file: string) {
     this.fd = openTrace(file);
     try {
       if (!this.load(FILE_HEADER_SIZE) || !isBinaryTrace(this.u8)) throw this.error(0, 'not a binary heapwise trace (no HWTRACE magic)');
       const v = this.dv.getUint32(8, true);
-      if (v !== BINARY_VERSION) throw this.error(8, `binary trace format version ${v}; this reader knows version ${BINARY_VERSION}`);
+      if (!BINARY_VERSIONS.includes(v)) throw this.error(8, `binary trace format version ${v}; this reader knows versions ${BINARY_VERSIONS.join(' and ')}`);
+      this.version = v;
     } catch (e) {
       this.close();
       throw e;

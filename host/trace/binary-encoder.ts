@@ -5,10 +5,12 @@
 import { OUT_EXPLAIN_OFFSET, OUT_OPS_OFFSET, OUT_STRINGS_OFFSET, OutHeaderLayout as OH, OpLayout as OL, ExplainLayout as XL } from '../abi/generated.js';
 import type { CallRecord, Engine, EventRecord, OpResult, SwapRecord } from '../engine/engine.js';
 import type { Outcome } from '../engine/outcome.js';
+import type { Manifest } from '../module/manifest.js';
 import type { PolicyIdentity } from '../module/policy-module.js';
 import { ACCESS_CODE, ALLOC_DEFERRED, ALLOC_PROTECTED, CALL_OP_CODE, OTHER_WORD, Rec, RESULT_FAILED, RESULT_OK, RESULT_OK_FD } from './binary-format.js';
 import { BinaryWriter, type ByteSink } from './binary-writer.js';
 import type { TraceEncoder } from './trace-encoder.js';
+import { manifestJson } from './trace-manifest.js';
 
 export class BinaryEncoder implements TraceEncoder {
   private readonly w: BinaryWriter;
@@ -24,7 +26,7 @@ export class BinaryEncoder implements TraceEncoder {
     w.begin(Rec.header, 0);
     w.str(host);
     w.str(engine.backend.kind);
-    this.policy({ ...engine.policy, path: policyPath });
+    this.policy({ ...engine.policy, path: policyPath, manifest: engine.module.manifest });
     w.room(9);
     w.u32(engine.module.fuel);
     w.u32(engine.opCapacity);
@@ -133,7 +135,7 @@ export class BinaryEncoder implements TraceEncoder {
     w.begin(Rec.swap, 4);
     w.u32(sw.atEvent);
     w.str(sw.reason);
-    this.policy({ ...sw.to, path: sw.label });
+    this.policy({ ...sw.to, path: sw.label, manifest: sw.manifest });
     w.end();
   }
 
@@ -146,11 +148,12 @@ export class BinaryEncoder implements TraceEncoder {
     w.flush();
   }
 
-  private policy(p: PolicyIdentity & { path: string | null }): void {
+  private policy(p: PolicyIdentity & { path: string | null; manifest: Manifest | null }): void {
     this.w.str(p.name);
     this.w.str(p.version);
     this.w.str(p.sha256);
     this.w.optStr(p.path);
+    this.w.optStr(p.manifest ? manifestJson(p.manifest) : null);
   }
 
   /** An access word as its ABI value, or OTHER_WORD and the word (one the engine then refuses). */

@@ -3,7 +3,9 @@
 
 /** "HWTRACE\0": the first 8 bytes of every binary trace. */
 export const BINARY_MAGIC = new Uint8Array([0x48, 0x57, 0x54, 0x52, 0x41, 0x43, 0x45, 0x00]);
-export const BINARY_VERSION = 1;
+/** Version written; readers take every version in BINARY_VERSIONS (1: no manifest recorded). */
+export const BINARY_VERSION = 2;
+export const BINARY_VERSIONS: readonly number[] = [1, 2];
 /** Magic plus the u32 version. */
 export const FILE_HEADER_SIZE = 12;
 /** u32 length and u32 crc32 in front of every block. */

@@ -6,20 +6,33 @@ import { BinaryCursor } from './binary-cursor.js';
 import { RecordFields } from './binary-fields.js';
 import { ACCESS_WORDS, ALLOC_DEFERRED, ALLOC_PROTECTED, CALL_OPS, OTHER_WORD, Rec, RESULT_FAILED, RESULT_OK, RESULT_OK_FD } from './binary-format.js';
 import { answerOf, eventOf } from './binary-images.js';
-import { answerLine, eventLine, logLine, TRACE_FORMAT, TRACE_VERSION } from './lines.js';
+import { answerLine, eventLine, logLine, TRACE_FORMAT } from './lines.js';
+import { recordedManifest, type RecordedPolicy } from './trace-manifest.js';
 import type { TraceHeader, TraceLine } from './reader.js';
 
-type Policy = TraceHeader['policy'];
-
-function policyOf(f: RecordFields): Policy {
-  return { name: f.str('policy name'), version: f.str('policy version'), sha256: f.str('policy sha256'), path: f.optStr('policy path') };
+/** The policy fields of a header or swap record: identity, path, and (version 2) the manifest. */
+export function policyOf(c: BinaryCursor, f: RecordFields): RecordedPolicy {
+  const p: RecordedPolicy = { name: f.str('policy name'), version: f.str('policy version'), sha256: f.str('policy sha256'), path: f.optStr('policy path') };
+  if (c.version < 2) return p;
+  const text = f.optStr('policy manifest');
+  let json: unknown = null;
+  if (text !== null) {
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw c.fault('policy manifest is not JSON');
+    }
+    if (json === null) throw c.fault('policy manifest is null text (absent is u8 0)');
+  }
+  p.manifest = recordedManifest(json, c.file, `byte ${c.offset} (record ${c.index})`);
+  return p;
 }
 
 export function headerOf(c: BinaryCursor): TraceHeader {
   const f = new RecordFields(c);
   const host = f.str('host');
   const backend = f.str('backend');
-  const policy = policyOf(f);
+  const policy = policyOf(c, f);
   const limits = { fuel: f.u32('fuel'), opCap: f.u32('opCap'), log: f.u8('log') === 1 };
   const text = f.str('platform');
   f.done();
@@ -30,7 +43,7 @@ export function headerOf(c: BinaryCursor): TraceHeader {
     throw c.fault('platform is not JSON');
   }
   if (typeof platform !== 'object' || platform === null) throw c.fault('platform is not a JSON object');
-  return { t: 'header', format: TRACE_FORMAT, version: TRACE_VERSION, abi: '1.0', host, backend, policy, limits, platform };
+  return { t: 'header', format: TRACE_FORMAT, version: c.version, abi: '1.0', host, backend, policy, limits, platform };
 }
 
 /** Device names of a header's platform, by index (for call records). */
@@ -121,7 +134,7 @@ export function lineOf(c: BinaryCursor, devices: string[]): TraceLine {
       return resultOf(c);
     case Rec.swap: {
       const f = new RecordFields(c);
-      const out = { t: 'swap' as const, line: c.index, i: f.u32('i'), reason: f.str('reason'), policy: policyOf(f) };
+      const out = { t: 'swap' as const, line: c.index, i: f.u32('i'), reason: f.str('reason'), policy: policyOf(c, f) };
       f.done();
       return out;
     }

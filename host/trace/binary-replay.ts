@@ -15,9 +15,10 @@ import { ANSWER_PREFIX, BinaryCursor, EVENT_PREFIX } from './binary-cursor.js';
 import { RecordFields } from './binary-fields.js';
 import { Rec } from './binary-format.js';
 import { answerOf, eventFromImage } from './binary-images.js';
-import { headerOf } from './binary-lines.js';
+import { headerOf, policyOf } from './binary-lines.js';
 import { answerLine, logLine } from './lines.js';
 import { policyForTrace } from './policy-for-trace.js';
+import { underRecordedManifest } from './trace-manifest.js';
 import type { Divergence, ReplayOptions, ReplayReport } from './replay.js';
 
 /** Whether bytes [a, a + n) of `x` equal bytes [b, b + n) of `y`. */
@@ -58,7 +59,7 @@ async function run(c: BinaryCursor, file: string, opts: ReplayOptions): Promise<
   const platform = parsePlatform(header.platform, file, 'record 1 /platform');
   c.platform(platform.heaps.length, platform.devices.length);
   const blob = encodePlatform(platform);
-  let mod: PolicyModule = opts.policy ?? (await policyForTrace(header, file));
+  let mod: PolicyModule = opts.policy ? underRecordedManifest(opts.policy, header.policy) : await policyForTrace(header, file);
   const opCap = opts.opCap ?? header.limits.opCap;
   const fresh = () => {
     const inst = PolicyInstance.create(mod);
@@ -183,7 +184,7 @@ async function run(c: BinaryCursor, file: string, opts: ReplayOptions): Promise<
       case Rec.swap: {
         const f = new RecordFields(c, 4);
         f.str('reason');
-        const policy = { name: f.str('policy name'), version: f.str('policy version'), sha256: f.str('policy sha256'), path: f.optStr('policy path') };
+        const policy = policyOf(c, f);
         f.done();
         follow(await policyForTrace({ policy, limits: header.limits }, file, `byte ${c.offset} (record ${c.index})`));
         break;

@@ -7,7 +7,7 @@ import type { TraceHeader, TraceLine } from './reader.js';
 export function lineText(l: TraceHeader | TraceLine): string {
   switch (l.t) {
     case 'header':
-      return headerLine(l.host, l.backend, l.policy, { fuel: l.limits.fuel, opCap: l.limits.opCap, log: !!l.limits.log }, l.platform);
+      return headerLine(l.host, l.backend, l.policy, { fuel: l.limits.fuel, opCap: l.limits.opCap, log: !!l.limits.log }, l.platform, l.version);
     case 'call': {
       const c = { n: l.n, op: l.op, buf: l.buf } as CallRecord;
       if (l.op === 'alloc') {

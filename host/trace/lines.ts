@@ -3,27 +3,33 @@
 import { EventKindName, OpKindName, NONE } from '../abi/generated.js';
 import type { CallRecord, EventRecord, OpResult } from '../engine/engine.js';
 import type { Outcome, Op } from '../engine/outcome.js';
+import type { Manifest } from '../module/manifest.js';
 import type { PolicyIdentity } from '../module/policy-module.js';
+import { manifestJson, type RecordedPolicy } from './trace-manifest.js';
 
 export const TRACE_FORMAT = 'heapwise-trace';
-export const TRACE_VERSION = 1;
+/** Version written; readers take every version in TRACE_VERSIONS (1: no manifest recorded). */
+export const TRACE_VERSION = 2;
+export const TRACE_VERSIONS: readonly number[] = [1, 2];
 
 const idx = (n: number) => (n === NONE ? -1 : n);
 const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
 const str = (s: string) => JSON.stringify(s);
 
-const policyText = (p: PolicyIdentity & { path?: string | null }) =>
-  `{"name":${str(p.name)},"version":${str(p.version)},"sha256":${str(p.sha256)},"path":${p.path == null ? 'null' : str(p.path)}}`;
+// A version 1 policy (manifest undefined: not recorded) is written without the key, so a dump of
+// a version 1 binary trace reads as the version 1 JSON Lines it stands for.
+const policyText = (p: PolicyIdentity & { path?: string | null; manifest?: Manifest | null }) =>
+  `{"name":${str(p.name)},"version":${str(p.version)},"sha256":${str(p.sha256)},"path":${p.path == null ? 'null' : str(p.path)}${p.manifest === undefined ? '' : `,"manifest":${manifestJson(p.manifest)}`}}`;
 
-export function headerLine(host: string, backend: string, policy: PolicyIdentity & { path?: string | null }, limits: { fuel: number; opCap: number; log: boolean }, platform: unknown): string {
-  return `{"t":"header","format":"${TRACE_FORMAT}","version":${TRACE_VERSION},"abi":"1.0","host":${str(host)},"backend":${str(backend)},"policy":${policyText(policy)},"limits":{"fuel":${limits.fuel},"opCap":${limits.opCap},"log":${limits.log}},"platform":${JSON.stringify(platform)}}`;
+export function headerLine(host: string, backend: string, policy: RecordedPolicy, limits: { fuel: number; opCap: number; log: boolean }, platform: unknown, version = TRACE_VERSION): string {
+  return `{"t":"header","format":"${TRACE_FORMAT}","version":${version},"abi":"1.0","host":${str(host)},"backend":${str(backend)},"policy":${policyText(policy)},"limits":{"fuel":${limits.fuel},"opCap":${limits.opCap},"log":${limits.log}},"platform":${JSON.stringify(platform)}}`;
 }
 
 export function logLine(i: number, fd: number, text: string): string {
   return `{"t":"log","i":${i},"fd":${fd},"text":${str(text)}}`;
 }
 
-export function swapLine(i: number, reason: string, policy: PolicyIdentity & { path?: string | null }): string {
+export function swapLine(i: number, reason: string, policy: RecordedPolicy): string {
   return `{"t":"swap","i":${i},"reason":"${reason}","policy":${policyText(policy)}}`;
 }
 

@@ -22,7 +22,9 @@ function wasmFiles(dir: string, depth = 3): string[] {
 export async function policyForTrace(h: Pick<TraceHeader, 'policy'> & { limits?: TraceHeader['limits'] }, traceFile: string, where = 'line 1'): Promise<PolicyModule> {
   const want = h.policy.sha256;
   const fuel = h.limits?.fuel;
-  const opts = { ...(fuel ? { fuel } : {}), logCapability: !!h.limits?.log };
+  // The manifest the recording enforced (version 2); a version 1 trace recorded none.
+  const manifest = h.policy.manifest ?? undefined;
+  const opts = { ...(fuel ? { fuel } : {}), logCapability: !!h.limits?.log, ...(manifest ? { manifest } : {}) };
   const named = h.policy.path ? resolve(dirname(traceFile), h.policy.path) : null;
   // A C host's trace names the .so it loaded: find the module by sha256 instead.
   if (named && existsSync(named) && named.endsWith('.wasm')) {

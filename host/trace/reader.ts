@@ -6,7 +6,8 @@ import { createInterface } from 'node:readline';
 import { EventKind, NONE } from '../abi/generated.js';
 import { InputError } from '../errors.js';
 import type { EventRecord } from '../engine/engine.js';
-import { TRACE_FORMAT, TRACE_VERSION } from './lines.js';
+import { TRACE_FORMAT, TRACE_VERSIONS } from './lines.js';
+import { recordedManifest, type RecordedPolicy } from './trace-manifest.js';
 import { openTrace } from './open-trace.js';
 import { BinaryCursor } from './binary-cursor.js';
 import { headerOf, readBinaryTrace } from './binary-lines.js';
@@ -18,7 +19,7 @@ export interface TraceHeader {
   abi: string;
   host: string;
   backend: string;
-  policy: { name: string; version: string; sha256: string; path: string | null };
+  policy: RecordedPolicy;
   limits: { fuel: number; opCap: number; log?: boolean };
   platform: unknown;
 }
@@ -111,6 +112,16 @@ export function readTraceHeader(file: string): TraceHeader {
   }
 }
 
+/** Version 2 records each policy's manifest (null: none); version 1 has no such key. */
+function checkRecordedManifest(p: RecordedPolicy, version: number, file: string, where: string): void {
+  if (version < 2) {
+    if (p.manifest !== undefined) throw new InputError(file, where, 'a version 1 trace records no manifest');
+    return;
+  }
+  if (p.manifest === undefined) throw new InputError(file, where, 'policy lacks its manifest (null when it has none)');
+  recordedManifest(p.manifest, file, where);
+}
+
 /** Reads the header line; refuses other formats and versions with the line number. */
 export function parseHeader(text: string | undefined, file: string): TraceHeader {
   if (text === undefined) throw new InputError(file, 'line 1', 'empty trace');
@@ -121,8 +132,9 @@ export function parseHeader(text: string | undefined, file: string): TraceHeader
     throw new InputError(file, 'line 1', 'not JSON: a trace starts with a header line');
   }
   if (h?.t !== 'header' || h.format !== TRACE_FORMAT) throw new InputError(file, 'line 1', `not a heapwise trace (first line must be a "${TRACE_FORMAT}" header)`);
-  if (h.version !== TRACE_VERSION) throw new InputError(file, 'line 1', `trace format version ${h.version}; this reader knows version ${TRACE_VERSION}`);
+  if (!TRACE_VERSIONS.includes(h.version)) throw new InputError(file, 'line 1', `trace format version ${h.version}; this reader knows versions ${TRACE_VERSIONS.join(' and ')}`);
   if (typeof h.policy?.sha256 !== 'string' || typeof h.platform !== 'object') throw new InputError(file, 'line 1', 'header lacks policy or platform');
+  checkRecordedManifest(h.policy, h.version, file, 'line 1');
   if (!Number.isInteger(h.limits?.fuel) || !Number.isInteger(h.limits?.opCap)) throw new InputError(file, 'line 1', 'header lacks limits {fuel, opCap}');
   return h;
 }
@@ -144,12 +156,18 @@ export async function* readTrace(file: string, onBytes?: (bytes: number) => void
   let lastEvent = -1;
   let ended = false;
   let bytes = 0;
+  let version = 0;
   try {
     for await (const text of lines) {
       n++;
       bytes += text.length + 1;
       if (onBytes && (n & 4095) === 0) onBytes(bytes);
-      if (n === 1) { yield parseHeader(text, file); continue; }
+      if (n === 1) {
+        const h = parseHeader(text, file);
+        version = h.version;
+        yield h;
+        continue;
+      }
       if (ended) throw new InputError(file, `line ${n}`, 'content after the end line');
       let o: Record<string, unknown>;
       try {
@@ -185,6 +203,7 @@ export async function* readTrace(file: string, onBytes?: (bytes: number) => void
         case 'swap': {
           if (o.i !== nextEvent) throw new InputError(file, at, `swap before event ${String(o.i)}, but the next event is ${nextEvent}`);
           if (typeof (o.policy as { sha256?: unknown })?.sha256 !== 'string') throw new InputError(file, at, 'swap lacks the policy identity');
+          checkRecordedManifest(o.policy as RecordedPolicy, version, file, at);
           yield { ...(o as object), line: n } as TraceLine;
           break;
         }

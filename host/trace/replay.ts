@@ -10,6 +10,7 @@ import { parsePlatform } from '../platform/parse.js';
 import type { Platform } from '../platform/types.js';
 import { answerLine, logLine } from './lines.js';
 import { policyForTrace } from './policy-for-trace.js';
+import { underRecordedManifest } from './trace-manifest.js';
 import { isBinaryTraceFile, readTrace, type TraceHeader } from './reader.js';
 import { replayBinary } from './binary-replay.js';
 
@@ -47,7 +48,7 @@ export async function replay(file: string, opts: ReplayOptions = {}): Promise<Re
   const first = await it.next();
   const header = first.value as TraceHeader;
   const platform: Platform = parsePlatform(header.platform, file, 'line 1 /platform');
-  let mod = opts.policy ?? (await policyForTrace(header, file));
+  let mod = opts.policy ? underRecordedManifest(opts.policy, header.policy) : await policyForTrace(header, file);
   const opCap = opts.opCap ?? header.limits.opCap;
   const fresh = () => {
     const inst = PolicyInstance.create(mod);

@@ -97,7 +97,7 @@ static void records_and_replays(void) {
   CHECK(record(bin, 1) == HW_OK && record(text, 1) == HW_OK, "record");
   size_t n;
   unsigned char *b = slurp(bin, &n), *t = slurp(text, &n);
-  CHECK(b && !memcmp(b, "HWTRACE\0\1\0\0\0", 12), "magic and version 1");
+  CHECK(b && !memcmp(b, "HWTRACE\0\2\0\0\0", 12), "magic and version 2");
   CHECK(t && t[0] == '{', "JSON Lines");
   uint32_t len = get32(b + 12);
   CHECK(get32(b + 16) == crc_bitwise(b + 20, len), "block CRC-32 0x%08x, bitwise 0x%08x", get32(b + 16), crc_bitwise(b + 20, len));
@@ -183,7 +183,7 @@ static void damaged_refused(void) {
       {"truncated", n - 3, -1, 0, 0, "truncated: block of"},
       {"header only", 12, -1, 0, 0, "at byte 12: truncated: no end record after 0 records"},
       {"bit flip", n, 40, 0x04, 0, "corrupted block: CRC-32"},
-      {"future version", n, 8, 0x03, 0, "at byte 8: binary trace format version 2; this reader knows version 1"},
+      {"future version", n, 8, 0x01, 0, "at byte 8: binary trace format version 3; this reader knows versions 1 and 2"},
       {"bad magic", n, 0, 0x01, 0, "at byte 0: neither a JSON Lines trace"},
       {"block length 0", n, 12, 0, 0, NULL},
       {"not a header first", n, 20, 0x0b, 1, "at byte 20 (record 1): record type 10 record: the first record must be the header"},

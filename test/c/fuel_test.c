@@ -141,7 +141,7 @@ static void trace_and_replay(void) {
   rest[n] = 0;
   fclose(f);
   CHECK(strstr(head, ",\"policy\":{\"name\":\"fuel-meter\",\"version\":\"1.0.0\",\"sha256\":\""), "%s", head);
-  CHECK(strstr(head, "\",\"path\":null},\"limits\":{\"fuel\":3000,\"opCap\":64,\"log\":false},\"platform\":"), "%s", head);
+  CHECK(strstr(head, "\",\"path\":null,\"manifest\":null},\"limits\":{\"fuel\":3000,\"opCap\":64,\"log\":false},\"platform\":"), "%s", head);
   CHECK(strstr(rest, "{\"t\":\"fault\",\"i\":1,\"kind\":\"fuel\",\"message\":\"policy module " SO("fuel-meter") ": hw_event ran out of fuel: budget of 3000 units exhausted\"}"),
         "%s", rest);
   hw_policy_t *generous = NULL;

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "boards.h"
 #include "check.h"
 #include "heapwise.h"
 
@@ -79,20 +80,6 @@ static void identity(void) {
   CHECK(hw_policy_load_builtin("default", &po, &p, &err) == HW_ERR_POLICY_REFUSED && strstr(hw_error_message(err), "builtin:default refused: reports default"),
         "%s", hw_error_message(err));
   hw_error_delete(err);
-}
-
-static hw_platform_t *camera_board(void) {
-  hw_platform_t *p = NULL;
-  hw_platform_new("camera-board", &p, NULL);
-  hw_heap_spec_t cma = {"reserved", 0, HW_DEFAULT, HW_DEFAULT, HW_DEFAULT, 32, 64u << 20, 0};
-  hw_heap_spec_t sys = {"system", 0, HW_DEFAULT, HW_DEFAULT, HW_DEFAULT, 0, 0, 0};
-  hw_platform_add_heap(p, &cma, NULL);
-  hw_platform_add_heap(p, &sys, NULL);
-  hw_device_spec_t csi = {"csi", 32, 0, 0, HW_DEFAULT, 0, 0, NULL, 0};
-  hw_device_spec_t gpu = {"gpu", 64, 1, 1, HW_DEFAULT, 0, 0, NULL, 0};
-  hw_platform_add_device(p, &csi, NULL);
-  hw_platform_add_device(p, &gpu, NULL);
-  return p;
 }
 
 static void limits_on_alloc(void) {

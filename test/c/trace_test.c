@@ -58,7 +58,7 @@ static void escaping(void) {
   char *t = slurp(path);
   /* JSON.stringify('q"b\\s\u0001\té\u2028') */
   CHECK(strstr(t, "\"name\":\"q\\\"b\\\\s\\u0001\\t\xc3\xa9\xe2\x80\xa8\""), "escaped as JSON.stringify:\n%.600s", t);
-  static const char header[] = "{\"t\":\"header\",\"format\":\"heapwise-trace\",\"version\":1,\"abi\":\"1.0\",\"host\":\"c\",\"backend\":\"model\",\"policy\":{\"name\":\"default\"";
+  static const char header[] = "{\"t\":\"header\",\"format\":\"heapwise-trace\",\"version\":2,\"abi\":\"1.0\",\"host\":\"c\",\"backend\":\"model\",\"policy\":{\"name\":\"default\"";
   CHECK(!strncmp(t, header, sizeof header - 1), "header: %.200s", t);
   CHECK(strstr(t, "{\"t\":\"end\",\"calls\":7,\"events\":7}\n"), "end line counts calls and events:\n%s", t);
   free(t);
@@ -104,9 +104,9 @@ static void damaged_traces(void) {
   hw_error_delete(err);
   /* Another format version: both named. */
   f = fopen(bad, "w");
-  fputs("{\"t\":\"header\",\"format\":\"heapwise-trace\",\"version\":2}\n", f);
+  fputs("{\"t\":\"header\",\"format\":\"heapwise-trace\",\"version\":3}\n", f);
   fclose(f);
-  CHECK(hw_replay_file(bad, def, &r, &err) == HW_ERR_INPUT && strstr(hw_error_message(err), ":1: trace version 2; this reader knows version 1"), "%s", hw_error_message(err));
+  CHECK(hw_replay_file(bad, def, &r, &err) == HW_ERR_INPUT && strstr(hw_error_message(err), ":1: trace version 3; this reader knows versions 1 and 2"), "%s", hw_error_message(err));
   hw_error_delete(err);
   /* A line that is not JSON, named by number. */
   f = fopen(bad, "w");

@@ -2,11 +2,13 @@
 // C host's JSON Lines recording once dumped (byte for byte), the Node recording but for what
 // names each host's own files, and replays identically in Node and Deno; a .hwtrace recorded in
 // Node replays identically in C, and a changed answer byte diverges at the same event in both.
-// Sessions: the scenarios of cross-host.test.ts (ENOMEM fallback, fuel fault and swap, logs).
+// Sessions: the scenarios of cross-host.test.ts (ENOMEM fallback, fuel fault and swap, logs), and a
+// manifest fault recorded with the manifest beside the module and replayed without it.
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadPolicyFile } from '../../host/module/load-file.js';
 import { PolicyModule } from '../../host/module/policy-module.js';
 import { dumpTrace } from '../../host/trace/dump.js';
 import { buildC, C_BUILD } from '../c/helpers.js';
@@ -22,6 +24,12 @@ const SCENARIOS: Record<string, Scenario> = {
   // The module beside the traces: replay in Node and Deno finds it there by sha256.
   'fuel-meter': { workload: at('test/cross-host/workloads/fuel-meter.json'), policy: join(work, 'fuel-meter.wasm'), cPolicy: 'fuel-meter.so', fuel: 3000, fallback: true },
   'default-debug': { workload: at('test/c/fixtures/cma-fallback.json'), policy: at('policies/default/build/default.debug.wasm'), cPolicy: 'default.debug.so', log: true },
+  // A vendor manifest allowing only system: the first ALLOC (from reserved) is a manifest fault
+  // and the default takes over. Replays run without the manifest file, on the recorded one.
+  'manifest-fault': {
+    workload: at('test/c/fixtures/cma-fallback.json'), policy: join(work, 'vendor.wasm'), cPolicy: 'vendor.so', fallback: true,
+    manifest: { name: 'default', version: '1.0.0', sha256: PolicyModule.sha256(readFileSync(DEFAULT_WASM)), allowedHeaps: ['system'] },
+  },
 };
 const NAMES = Object.keys(SCENARIOS);
 
@@ -47,13 +55,18 @@ beforeAll(async () => {
   // other cross-host tests do): the images `make policies` built from the same .wasm files.
   for (const so of ['fuel-meter.so', 'default.debug.so']) copyFileSync(join(C_BUILD, 'policies', so), join(work, so));
   copyFileSync(at('test/traces/fuel-meter.wasm'), join(work, 'fuel-meter.wasm'));
+  copyFileSync(DEFAULT_WASM, join(work, 'vendor.wasm'));
+  copyFileSync(join(C_BUILD, 'policies', 'default.so'), join(work, 'vendor.so'));
   const fallback = await compile(DEFAULT_WASM);
   for (const name of NAMES) {
     const s = SCENARIOS[name]!;
+    const beside = join(work, `${basename(s.policy, '.wasm')}.manifest.json`);
+    if (s.manifest) writeFileSync(beside, JSON.stringify(s.manifest));
     cRecord(s, file(name, 'c', 'hwtrace'), work);
     cRecord(s, file(name, 'c', 'jsonl'), work);
-    const mod = await compile(s.policy, { ...(s.fuel ? { fuel: s.fuel } : {}), ...(s.log ? { log: true } : {}) });
+    const mod = s.manifest ? await loadPolicyFile(s.policy) : await compile(s.policy, { ...(s.fuel ? { fuel: s.fuel } : {}), ...(s.log ? { log: true } : {}) });
     recordBoth(work, `${name}.node`, s.workload, mod, { path: null, ...(s.fallback ? { fallback } : {}) });
+    rmSync(beside, { force: true });
   }
   const img = BinaryTraceImage.read(file('cma-fallback', 'node', 'hwtrace'));
   const rec = img.records.find((x) => x.type === 4 && img.u32(x.payload + 4) > 0 && img.u32(x.payload + 4 + 48) === 3)!;
@@ -75,6 +88,11 @@ describe.each(NAMES)('%s', (name) => {
     const first = c.findIndex((l, i) => l !== node[i]);
     expect({ line: first, c: c[first] ?? null, node: node[first] ?? null }).toEqual({ line: -1, c: null, node: null });
     expect(c.length).toBe(node.length);
+  });
+
+  it('records the manifest in force in both hosts', () => {
+    const header = JSON.parse(lines(readFileSync(file(name, 'c', 'jsonl'), 'utf8'))[0]!);
+    expect(header.policy.manifest).toEqual(SCENARIOS[name]!.manifest ?? null);
   });
 
   it('recorded binary by C, replays identically in Node and Deno', async () => {

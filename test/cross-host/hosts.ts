@@ -27,6 +27,8 @@ export interface Scenario {
   log?: boolean;
   /** The default policy takes over after a fault. */
   fallback?: boolean;
+  /** Written beside `policy` and `cPolicy` while recording, removed before any replay. */
+  manifest?: Record<string, unknown>;
 }
 
 export const DEFAULT_WASM = join(ROOT, 'policies', 'default', 'build', 'default.wasm');
@@ -101,9 +103,9 @@ export function hostNeutral(lines: string[]): string[] {
   return lines.map((l) => {
     if (l.startsWith('{"t":"header"')) return l.replace(/"host":"(node|deno|c)"/, '"host":"*"');
     if (l.startsWith('{"t":"fault"')) {
-      return l.replace(/"message":"policy module .*?: (hw_\w+ |answered )/, '"message":"policy module *: $1').replace(/ trapped: [^"]*"\}$/, ' trapped: *"}');
+      return l.replace(/"message":"policy module .*?: (hw_\w+ |answered |ALLOC )/, '"message":"policy module *: $1').replace(/ trapped: [^"]*"\}$/, ' trapped: *"}');
     }
-    if (l.startsWith('{"t":"swap"')) return l.replace(/"path":(null|"[^"]*")\}\}$/, '"path":"*"}}');
+    if (l.startsWith('{"t":"swap"')) return l.replace(/"path":(null|"[^"]*")(,"manifest":|\}\}$)/, '"path":"*"$2');
     return l;
   });
 }

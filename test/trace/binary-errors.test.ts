@@ -64,7 +64,7 @@ describe('damaged binary traces', () => {
       img.bytes.writeUInt32LE(99, ev.payload + 8 + 40);
       return img.withCrcs();
     }, /event record: heap index 99 outside the platform's \d+ heaps/],
-    ['future version', () => { const b = Buffer.from(good.bytes); b.writeUInt32LE(2, 8); return b; }, /byte 8: binary trace format version 2; this reader knows version 1/],
+    ['future version', () => { const b = Buffer.from(good.bytes); b.writeUInt32LE(3, 8); return b; }, /byte 8: binary trace format version 3; this reader knows versions 1 and 2/],
     ['bytes after the end', () => Buffer.concat([good.bytes, Buffer.from([1, 2, 3])]), /bytes after the block holding the end record/],
     ['an absurd block length', () => { const b = Buffer.from(good.bytes); b.writeUInt32LE(0xfffffff0, good.blocks[1]!.at); return b; }, /corrupted block length 4294967280/],
     ['not a trace', () => Buffer.from('HELLO, world'), /not a binary heapwise trace/],

@@ -25,7 +25,7 @@ describe('BinaryWriter', () => {
     fc.assert(fc.property(fc.array(fc.record({ type: fc.integer({ min: 1, max: 9 }), size: sizes, ch: fc.constantFrom('a', 'é', '€') }), { maxLength: 12 }), (spec) => {
       const records = spec.map((s) => ({ type: s.type, text: s.ch.repeat(s.size) }));
       const img = new BinaryTraceImage(write(records));
-      expect(img.bytes.subarray(0, 12)).toEqual(Buffer.from([0x48, 0x57, 0x54, 0x52, 0x41, 0x43, 0x45, 0, 1, 0, 0, 0]));
+      expect(img.bytes.subarray(0, 12)).toEqual(Buffer.from([0x48, 0x57, 0x54, 0x52, 0x41, 0x43, 0x45, 0, 2, 0, 0, 0]));
       for (const b of img.blocks) {
         expect(b.length).toBeGreaterThan(0);
         expect(img.u32(b.at + 4)).toBe(crc32Table(img.bytes, b.at + 8, b.at + 8 + b.length));

@@ -21,7 +21,7 @@ describe('record and replay', () => {
   it('a recorded trace replays identically (exit 0), through the module it names', async () => {
     const file = record('cma-exhaustion');
     const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
-    expect(JSON.parse(lines[0]!)).toMatchObject({ t: 'header', format: 'heapwise-trace', version: 1, host: 'node', backend: 'model', policy: { name: 'default' } });
+    expect(JSON.parse(lines[0]!)).toMatchObject({ t: 'header', format: 'heapwise-trace', version: 2, host: 'node', backend: 'model', policy: { name: 'default', manifest: null } });
     expect(JSON.parse(lines.at(-1)!)).toMatchObject({ t: 'end' });
     expect(lines.some((l) => l.includes('"code":"ENOMEM"'))).toBe(true);
     const rep = await replay(file);
@@ -53,7 +53,7 @@ describe('record and replay', () => {
     ['truncated', (l: string[]) => l.slice(0, -5), /truncated: no end line/],
     ['reordered', (l: string[]) => { const i = l.findIndex((x) => x.startsWith('{"t":"event"')); const j = l.findIndex((x, k) => k > i + 2 && x.startsWith('{"t":"event"')); [l[i], l[j]] = [l[j]!, l[i]!]; return l; }, /out of order/],
     ['corrupted', (l: string[]) => { l[7] = l[7]!.slice(0, 20); return l; }, /line 8: corrupted line/],
-    ['future version', (l: string[]) => { l[0] = l[0]!.replace('"version":1', '"version":2'); return l; }, /trace format version 2; this reader knows version 1/],
+    ['future version', (l: string[]) => { l[0] = l[0]!.replace('"version":2', '"version":3'); return l; }, /trace format version 3; this reader knows versions 1 and 2/],
     ['not a trace', () => ['{"hello":"world"}'], /not a heapwise trace/],
   ])('%s traces are refused with the line (exit 2)', async (_n, damage, msg) => {
     const file = record('software-render');

@@ -365,7 +365,7 @@ HW_API hw_status_t hw_decision_to_json(const hw_decision_t *d, char **json);
 /* ---- traces (docs/trace.md) -------------------------------------------------------------- */
 
 /*
- * Starts recording the engine's session to `out` in trace format v1: the header now (with the
+ * Starts recording the engine's session to `out` in trace format v2 (docs/trace.md): the header now (with the
  * policy's fuel budget, the op cap and the log capability as "limits"), then call, event, log,
  * answer, fault, swap and result lines as they happen, byte-identical to the Node host's for
  * the same session. The engine does not own `out`; it must stay open until

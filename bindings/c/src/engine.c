@@ -113,7 +113,7 @@ hw_status_t hw_engine_switch(hw_engine_t *e, hw_policy_t *policy, const char *re
   hw_policy_unref(e->policy);
   e->inst = inst;
   e->policy = hw_policy_ref(policy);
-  if (e->trace) hw_trace_swap(e->trace, e->event_index, reason, inst->name, inst->version, policy->sha256, policy->path);
+  if (e->trace) hw_trace_swap(e->trace, e->event_index, reason, inst->name, inst->version, policy->sha256, policy->path, policy->manifest);
   return HW_OK;
 }
 

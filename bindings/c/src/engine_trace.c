@@ -27,7 +27,7 @@ static hw_status_t start(hw_engine_t *e, hw_trace *tr, hw_trace_format_t format,
   json_t *platform = hw_platform_json(e->platform);
   /* "" records null: replay then finds the module by its sha256. */
   const char *path = policy_path ? (*policy_path ? policy_path : NULL) : e->policy->path;
-  hw_trace_header(tr, "c", e->backend->ops->kind, e->inst->name, e->inst->version, e->policy->sha256, path, e->inst->fuel, e->op_cap, e->policy->log,
+  hw_trace_header(tr, "c", e->backend->ops->kind, e->inst->name, e->inst->version, e->policy->sha256, path, e->policy->manifest, e->inst->fuel, e->op_cap, e->policy->log,
                   platform);
   json_decref(platform);
   e->trace = tr;

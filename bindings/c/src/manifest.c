@@ -122,7 +122,29 @@ static hw_status_t validate(json_t *o, const char *file, hw_manifest *m, hw_erro
   }
   json_t *desc = json_object_get(o, "description");
   if (desc && !json_is_string(desc)) return bad(error, file, "/description", "must be string");
+  if (desc && !(m->description = strdup(json_string_value(desc)))) return hw_fail(error, HW_ERR_NO_MEMORY, "out of memory reading %s", file);
   return HW_OK;
+}
+
+/* A validated copy of `o`; `path` (may be NULL) is kept as where it was read from. */
+static hw_status_t from_json(json_t *o, const char *where, const char *path, hw_manifest **out, hw_error_t **error) {
+  hw_manifest *m = calloc(1, sizeof *m);
+  if (!m || (path && !(m->path = strdup(path)))) {
+    free(m);
+    return hw_fail(error, HW_ERR_NO_MEMORY, "out of memory reading %s", where);
+  }
+  hw_status_t st = validate(o, where, m, error);
+  if (st == HW_OK && (!m->name || !m->version || !m->sha256)) st = hw_fail(error, HW_ERR_NO_MEMORY, "out of memory reading %s", where);
+  if (st != HW_OK) {
+    hw_manifest_delete(m);
+    return st;
+  }
+  *out = m;
+  return HW_OK;
+}
+
+hw_status_t hw_manifest_from_json(json_t *o, const char *where, hw_manifest **out, hw_error_t **error) {
+  return from_json(o, where, NULL, out, error);
 }
 
 hw_status_t hw_manifest_load(const char *path, hw_manifest **out, hw_error_t **error) {
@@ -135,21 +157,37 @@ hw_status_t hw_manifest_load(const char *path, hw_manifest **out, hw_error_t **e
   json_t *o = json_loadf(f, JSON_REJECT_DUPLICATES, &je);
   fclose(f);
   if (!o) return hw_fail(error, HW_ERR_INPUT, "%s: not JSON: %s (line %d, column %d)", path, je.text, je.line, je.column);
-  hw_manifest *m = calloc(1, sizeof *m);
-  if (!m || !(m->path = strdup(path))) {
-    free(m);
-    json_decref(o);
-    return hw_fail(error, HW_ERR_NO_MEMORY, "out of memory reading %s", path);
-  }
-  hw_status_t st = validate(o, path, m, error);
+  hw_status_t st = from_json(o, path, path, out, error);
   json_decref(o);
-  if (st == HW_OK && (!m->name || !m->version || !m->sha256)) st = hw_fail(error, HW_ERR_NO_MEMORY, "out of memory reading %s", path);
-  if (st != HW_OK) {
-    hw_manifest_delete(m);
-    return st;
+  return st;
+}
+
+void hw_manifest_trace_json(hw_text *t, const hw_manifest *m) {
+  if (!m) {
+    hw_text_add(t, "null");
+    return;
   }
-  *out = m;
-  return HW_OK;
+  hw_text_add(t, "{\"name\":");
+  hw_text_json_string(t, m->name, strlen(m->name));
+  hw_text_add(t, ",\"version\":");
+  hw_text_json_string(t, m->version, strlen(m->version));
+  hw_text_add(t, ",\"sha256\":");
+  hw_text_json_string(t, m->sha256, strlen(m->sha256));
+  if (m->allowed_heaps) {
+    hw_text_add(t, ",\"allowedHeaps\":[");
+    for (size_t i = 0; i < m->allowed_count; i++) {
+      if (i) hw_text_add(t, ",");
+      hw_text_json_string(t, m->allowed_heaps[i], strlen(m->allowed_heaps[i]));
+    }
+    hw_text_add(t, "]");
+  }
+  if (m->max_allocation) hw_text_addf(t, ",\"maxAllocationBytes\":%llu", (unsigned long long)m->max_allocation);
+  if (m->fuel) hw_text_addf(t, ",\"fuel\":%u", m->fuel);
+  if (m->description) {
+    hw_text_add(t, ",\"description\":");
+    hw_text_json_string(t, m->description, strlen(m->description));
+  }
+  hw_text_add(t, "}");
 }
 
 void hw_manifest_delete(hw_manifest *m) {
@@ -160,6 +198,7 @@ void hw_manifest_delete(hw_manifest *m) {
   free(m->name);
   free(m->version);
   free(m->sha256);
+  free(m->description);
   free(m);
 }
 

@@ -17,6 +17,7 @@
 typedef struct jsonl {
   replay *r;
   unsigned long line;
+  int64_t version; /* the header's: 2 records manifests */
   int64_t last_event, pending;
   /* The log lines the module wrote for the pending event, compared one by one with the
    * recorded ones (copied: a fault drops the instance before they are compared). */
@@ -39,20 +40,37 @@ static void drop_logs(jsonl *j) {
   j->log_count = j->log_next = 0;
 }
 
+/* The manifest a header or swap line (`what`) records with its policy: version 2 requires the
+ * key, null for none; version 1 predates it. *out NULL when there is none. */
+static hw_status_t recorded_manifest(jsonl *j, json_t *policy, const char *what, hw_manifest **out) {
+  *out = NULL;
+  json_t *m = json_object_get(policy, "manifest");
+  if (j->version < 2) return m ? bad(j, "%s policy.manifest: a version 1 trace records no manifest", what) : HW_OK;
+  if (!m) return bad(j, "%s policy.manifest: missing (null when the module has none)", what);
+  if (json_is_null(m)) return HW_OK;
+  char label[600];
+  snprintf(label, sizeof label, "%s:%lu: %s policy.manifest", j->r->path, j->line, what);
+  return hw_manifest_from_json(m, label, out, j->r->error);
+}
+
 static hw_status_t on_header(jsonl *j, json_t *o, const char *t) {
   replay *r = j->r;
   json_t *fmt = json_object_get(o, "format"), *ver = json_object_get(o, "version");
   if (strcmp(t, "header") != 0) return bad(j, "the first line is not a header");
   if (!json_is_string(fmt) || strcmp(json_string_value(fmt), "heapwise-trace") != 0) return bad(j, "format is not heapwise-trace");
-  if (!json_is_integer(ver) || json_integer_value(ver) != 1) {
-    return bad(j, "trace version %lld; this reader knows version 1", json_is_integer(ver) ? (long long)json_integer_value(ver) : -1LL);
-  }
+  j->version = json_is_integer(ver) ? json_integer_value(ver) : -1;
+  if (j->version < 1 || j->version > HW_TRACE_VERSION) return bad(j, "trace version %lld; this reader knows versions 1 and %d", (long long)j->version, HW_TRACE_VERSION);
+  json_t *policy = json_object_get(o, "policy");
+  hw_manifest *m;
+  hw_status_t st = recorded_manifest(j, policy, "header", &m);
+  if (st != HW_OK) return st;
+  hw_replay_enforce(r, j->version >= 2, json_string_value(json_object_get(policy, "sha256")), m);
   json_t *limits = json_object_get(o, "limits");
   json_t *cap = json_object_get(limits, "opCap"), *fuel = json_object_get(limits, "fuel");
   hw_replay_limits(r, json_is_integer(fuel) ? json_integer_value(fuel) : 0, json_is_integer(cap) ? json_integer_value(cap) : 0);
   char label[600];
   snprintf(label, sizeof label, "%s:1 platform", r->path);
-  hw_status_t st = hw_platform_from_json(json_object_get(o, "platform"), label, &r->platform, r->error);
+  st = hw_platform_from_json(json_object_get(o, "platform"), label, &r->platform, r->error);
   return st == HW_OK ? hw_replay_fresh_instance(r) : st;
 }
 
@@ -136,13 +154,19 @@ static hw_status_t on_swap(jsonl *j, json_t *o) {
   json_t *pol = json_object_get(o, "policy");
   const char *sha = json_string_value(json_object_get(pol, "sha256"));
   if (!sha) return bad(j, "swap lacks the policy identity");
+  hw_manifest *m;
+  hw_status_t st = recorded_manifest(j, pol, "swap", &m);
+  if (st != HW_OK) return st;
   hw_policy_t *next = hw_replay_find_module(r, sha);
   if (!next) {
+    hw_manifest_delete(m);
     const char *name = json_string_value(json_object_get(pol, "name")), *version = json_string_value(json_object_get(pol, "version"));
     return bad(j, "the trace swaps to %s %s (sha256 %s): no such module among the policies given and the built-in; pass it as a candidate", name ? name : "?",
                version ? version : "?", sha);
   }
-  return hw_replay_switch(r, next);
+  st = hw_replay_switch(r, next);
+  hw_replay_enforce(r, j->version >= 2, sha, m);
+  return st;
 }
 
 void hw_replay_result_clear(hw_replay_result_t *r) {
@@ -213,6 +237,7 @@ hw_status_t hw_replay_file_with(const char *path, const hw_policy_t *policy, con
   if (first != EOF) ungetc(first, f);
   replay r = {.path = path, .error = error, .given = policy, .opts = opts, .op_cap = 64, .result = result, .fuel = policy->fuel};
   r.current = hw_policy_ref(policy);
+  r.manifest = policy->manifest;
   hw_status_t st = HW_OK;
   if (!(r.out = calloc(1, sizeof *r.out))) st = hw_fail(error, HW_ERR_NO_MEMORY, "out of memory");
   else if (first == 'H') {

@@ -33,11 +33,31 @@ static const char *cstr(const hw_bin_str_t *s, char *out, size_t cap) {
   return out;
 }
 
+/* The manifest a header or swap record (`what`) records with its policy, as JSON text that must
+ * validate as a manifest; *out NULL when there is none (or version 1 recorded none). */
+static hw_status_t recorded_manifest(binary *b, const hw_bin_policy *p, const char *what, hw_manifest **out) {
+  *out = NULL;
+  if (!p->manifest.present) return HW_OK;
+  json_error_t je;
+  json_t *o = json_loadb((const char *)p->manifest.s, p->manifest.n, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &je);
+  if (!o) return hw_bin_fault(b->c, "%s policy.manifest is not JSON: %s", what, je.text);
+  if (json_is_null(o)) return hw_bin_fault(b->c, "%s policy.manifest is null text (a module without a manifest is u8 0)", what);
+  char label[600];
+  snprintf(label, sizeof label, "%s at byte %llu (record %u): %s policy.manifest", b->r->path, (unsigned long long)b->c->record_at, b->c->index, what);
+  hw_status_t st = hw_manifest_from_json(o, label, out, b->r->error);
+  json_decref(o);
+  return st;
+}
+
 static hw_status_t on_header(binary *b) {
   replay *r = b->r;
   hw_bin_header h;
   hw_status_t st = hw_bin_read_header(b->c, &h);
   if (st != HW_OK) return st;
+  hw_manifest *m;
+  char sha[80];
+  if ((st = recorded_manifest(b, &h.policy, "header", &m)) != HW_OK) return st;
+  hw_replay_enforce(r, h.policy.recorded, cstr(&h.policy.sha256, sha, sizeof sha), m);
   json_error_t je;
   json_t *platform = json_loadb((const char *)h.platform.s, h.platform.n, 0, &je);
   if (!json_is_object(platform)) {
@@ -118,7 +138,7 @@ static int same_answer(binary *b) {
 /* Whether an answer equal to the recorded bytes is valid without validating it: the limits
  * are the trace's, and no manifest restricts the module further than the recording did. */
 static int fast_path(const binary *b) {
-  const hw_manifest *m = b->r->current->manifest;
+  const hw_manifest *m = b->r->manifest;
   return b->exact_limits && (!m || (!m->allowed_heaps && !m->max_allocation));
 }
 
@@ -183,12 +203,17 @@ static hw_status_t on_swap(binary *b) {
   char sha[80], name[128], version[128];
   hw_status_t st = hw_bin_read_swap(b->c, &reason, &p);
   if (st != HW_OK) return st;
+  hw_manifest *m;
+  if ((st = recorded_manifest(b, &p, "swap", &m)) != HW_OK) return st;
   hw_policy_t *next = hw_replay_find_module(r, cstr(&p.sha256, sha, sizeof sha));
   if (!next) {
+    hw_manifest_delete(m);
     return hw_bin_fault(b->c, "the trace swaps to %s %s (sha256 %s): no such module among the policies given and the built-in; pass it as a candidate",
                         cstr(&p.name, name, sizeof name), cstr(&p.version, version, sizeof version), sha);
   }
-  return hw_replay_switch(r, next);
+  st = hw_replay_switch(r, next);
+  hw_replay_enforce(r, p.recorded, sha, m);
+  return st;
 }
 
 static hw_status_t on_record(binary *b) {

@@ -51,6 +51,13 @@ hw_status_t hw_replay_switch(replay *r, hw_policy_t *next) {
   return hw_replay_fresh_instance(r);
 }
 
+void hw_replay_enforce(replay *r, int known, const char *sha256, hw_manifest *m) {
+  hw_manifest_delete(r->recorded);
+  r->recorded = m;
+  int same = known && sha256 && !strcmp(r->current->sha256, sha256);
+  r->manifest = same ? r->recorded : r->current->manifest;
+}
+
 void hw_replay_judge(replay *r, hw_status_t st, uint32_t i, const hw_event_record *rec) {
   hw_text_reset(&r->actual);
   hw_text_reset(&r->why);
@@ -63,7 +70,7 @@ void hw_replay_judge(replay *r, hw_status_t st, uint32_t i, const hw_event_recor
   uint8_t *mem = hw_instance_memory(r->inst, &memsize);
   hw_op_context c = {rec->kind, rec->buf, rec->failed_heaps, rec->heap != HW_NONE, r->platform, rec->size, rec->devices, (rec->flags & HW_BUFFER_FLAG_PROTECTED) != 0};
   if (hw_outcome_read(mem, r->inst->output, r->op_cap, r->out, &r->why) != HW_OK || hw_ops_validate(r->out, &c, &r->why) != HW_OK ||
-      hw_manifest_check_ops(r->current->manifest, r->out, r->platform, &r->why) != HW_OK) {
+      hw_manifest_check_ops(r->manifest, r->out, r->platform, &r->why) != HW_OK) {
     r->actual_fault = "invalid-op";
   } else {
     hw_trace_answer_line(&r->actual, i, r->out);
@@ -97,4 +104,5 @@ void hw_replay_release(replay *r) {
   hw_platform_delete(r->platform);
   hw_policy_unref(r->current);
   hw_policy_unref(r->builtin);
+  hw_manifest_delete(r->recorded);
 }

@@ -15,6 +15,10 @@ typedef struct replay {
   const hw_policy_t *given;
   const hw_replay_options_t *opts;
   hw_policy_t *current;  /* reference: the module answering now */
+  /* The manifest enforced on its answers: the one the trace recorded when it is the recorded
+   * module (version 2), else its own, so a recording replays the same without its manifest file. */
+  const hw_manifest *manifest;
+  hw_manifest *recorded; /* owned: the recorded manifest of the policy the trace names now */
   hw_policy_t *builtin;  /* loaded when a swap names it */
   hw_platform_t *platform;
   hw_instance *inst;     /* NULL after a fault: the next event gets a fresh one */
@@ -37,6 +41,10 @@ hw_status_t hw_replay_fresh_instance(replay *r);
 hw_policy_t *hw_replay_find_module(replay *r, const char *sha256);
 /* Switches to `next` with a fresh instance. */
 hw_status_t hw_replay_switch(replay *r, hw_policy_t *next);
+/* The policy the trace names at this point (header, or a swap once switched): in a version 2
+ * trace (`known`) its manifest `m` (taken over; NULL: it had none) holds for the module with its
+ * sha256; r->manifest becomes what the current module answers under. */
+void hw_replay_enforce(replay *r, int known, const char *sha256, hw_manifest *m);
 /* After hw_instance_event returned `st` for event i (rec: the event's fields): the answer read
  * from the output region, validated as the engine does, as r->actual (its answer line), or
  * r->actual_fault (the fault kind, "invalid-op" with the reason in r->why). */

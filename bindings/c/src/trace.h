@@ -1,4 +1,4 @@
-/* Trace format v1 (docs/trace.md): the text of each line, built with a fixed key order so
+/* Trace format v2 (docs/trace.md): the text of each line, built with a fixed key order so
  * every host writes the same bytes for the same decision (host/trace/lines.ts); the binary
  * record of each line (.hwtrace); and the recording itself, in either encoding. */
 #ifndef HW_TRACE_H
@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 
+#include "manifest.h"
 #include "outcome.h"
 #include "platform.h"
 #include "text.h"
@@ -45,13 +46,17 @@ typedef struct hw_call_record {
   uint32_t access;
 } hw_call_record;
 
-/* limits: the fuel budget per call, the op cap and whether the log capability was granted. */
+/* The trace format version written: 2 records the manifest in force with each policy. */
+#define HW_TRACE_VERSION 2
+/* limits: the fuel budget per call, the op cap and whether the log capability was granted;
+ * manifest: the one the module runs under, NULL for none. */
 void hw_trace_header_line(hw_text *t, const char *host, const char *backend, const char *name, const char *version, const char *sha256,
-                          const char *path, uint32_t fuel, uint32_t op_cap, int log, json_t *platform);
+                          const char *path, const hw_manifest *manifest, uint32_t fuel, uint32_t op_cap, int log, json_t *platform);
 /* A line a debug build wrote while answering event i. */
 void hw_trace_log_line(hw_text *t, uint32_t i, uint32_t fd, const char *text, size_t len);
 /* The engine switched module before event i: "explicit" or "fault". */
-void hw_trace_swap_line(hw_text *t, uint32_t i, const char *reason, const char *name, const char *version, const char *sha256, const char *path);
+void hw_trace_swap_line(hw_text *t, uint32_t i, const char *reason, const char *name, const char *version, const char *sha256, const char *path,
+                        const hw_manifest *manifest);
 void hw_trace_call_line(hw_text *t, const hw_call_record *c);
 void hw_trace_event_line(hw_text *t, const hw_event_record *e);
 void hw_trace_answer_line(hw_text *t, uint32_t i, const hw_outcome *out);
@@ -66,13 +71,14 @@ const char *hw_access_name(uint32_t access);
  * event image (the `len` bytes handed to hw_event), the answer record the used parts of the
  * output region at `output`; call records name devices by their index in `platform`. */
 void hw_bin_write_header(hw_block_writer *w, const char *host, const char *backend, const char *name, const char *version, const char *sha256,
-                   const char *path, uint32_t fuel, uint32_t op_cap, int log, const char *platform_json);
+                   const char *path, const hw_manifest *manifest, uint32_t fuel, uint32_t op_cap, int log, const char *platform_json);
 void hw_bin_write_call(hw_block_writer *w, const hw_platform_t *platform, const hw_call_record *c);
 void hw_bin_write_event(hw_block_writer *w, uint32_t i, uint32_t call, const uint8_t *image, uint32_t len);
 void hw_bin_write_answer(hw_block_writer *w, uint32_t i, const uint8_t *output);
 void hw_bin_write_fault(hw_block_writer *w, uint32_t i, const char *kind, const char *message);
 void hw_bin_write_result(hw_block_writer *w, uint32_t i, uint32_t op, int ok, int fd, int err);
-void hw_bin_write_swap(hw_block_writer *w, uint32_t i, const char *reason, const char *name, const char *version, const char *sha256, const char *path);
+void hw_bin_write_swap(hw_block_writer *w, uint32_t i, const char *reason, const char *name, const char *version, const char *sha256, const char *path,
+                       const hw_manifest *manifest);
 void hw_bin_write_log(hw_block_writer *w, uint32_t i, uint32_t fd, const char *text, size_t len);
 void hw_bin_write_end(hw_block_writer *w, uint32_t calls, uint32_t events);
 
@@ -91,7 +97,7 @@ typedef struct hw_trace {
 
 /* One record in the recording's encoding (trace_record.c), in the order docs/trace.md gives. */
 void hw_trace_header(hw_trace *tr, const char *host, const char *backend, const char *name, const char *version, const char *sha256,
-                     const char *path, uint32_t fuel, uint32_t op_cap, int log, json_t *platform);
+                     const char *path, const hw_manifest *manifest, uint32_t fuel, uint32_t op_cap, int log, json_t *platform);
 void hw_trace_call(hw_trace *tr, const hw_call_record *c); /* counts it */
 /* image: the input region as handed to the module, `len` bytes; counts the event. Recorded
  * before the module runs, so what it does to its input region cannot change the record. */
@@ -101,7 +107,8 @@ void hw_trace_log(hw_trace *tr, uint32_t i, uint32_t fd, const char *text, size_
 void hw_trace_answer(hw_trace *tr, uint32_t i, const hw_outcome *out, const uint8_t *output);
 void hw_trace_fault(hw_trace *tr, uint32_t i, const char *kind, const char *message);
 void hw_trace_result(hw_trace *tr, uint32_t i, uint32_t op, int ok, int fd, int err);
-void hw_trace_swap(hw_trace *tr, uint32_t i, const char *reason, const char *name, const char *version, const char *sha256, const char *path);
+void hw_trace_swap(hw_trace *tr, uint32_t i, const char *reason, const char *name, const char *version, const char *sha256, const char *path,
+                   const hw_manifest *manifest);
 /* The end record with the counts, and the last block. */
 void hw_trace_end(hw_trace *tr);
 /* Frees a recording; one opened by name that did not finish removes its temporary file. */

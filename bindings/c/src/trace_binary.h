@@ -9,7 +9,8 @@
 
 #define HW_BIN_MAGIC "HWTRACE" /* and its NUL: 8 bytes */
 #define HW_BIN_MAGIC_SIZE 8u
-#define HW_BIN_VERSION 1u
+#define HW_BIN_VERSION 2u     /* written; 2 records the manifest in force with each policy */
+#define HW_BIN_VERSION_MIN 1u /* the oldest one read: no manifests recorded */
 #define HW_BIN_FILE_HEADER 12u   /* magic, u32 version */
 #define HW_BIN_BLOCK_HEADER 8u   /* u32 length, u32 crc32 */
 #define HW_BIN_RECORD_HEADER 5u  /* u8 type, u32 payload length */

@@ -54,8 +54,8 @@ hw_status_t hw_bin_cursor_open(hw_bin_cursor *c, const char *path, hw_error_t **
   hw_status_t st = HW_OK;
   if (n < HW_BIN_MAGIC_SIZE || memcmp(head, HW_BIN_MAGIC, HW_BIN_MAGIC_SIZE) != 0) st = fail_at(c, 0, "not a binary heapwise trace (no HWTRACE magic)");
   else if (n < sizeof head) st = fail_at(c, HW_BIN_MAGIC_SIZE, "truncated: the format version is cut short");
-  else if (hw_get_u32(head + HW_BIN_MAGIC_SIZE) != HW_BIN_VERSION)
-    st = failf_at(c, HW_BIN_MAGIC_SIZE, "binary trace format version %u; this reader knows version %u", hw_get_u32(head + HW_BIN_MAGIC_SIZE), HW_BIN_VERSION);
+  else if ((c->version = hw_get_u32(head + HW_BIN_MAGIC_SIZE)) < HW_BIN_VERSION_MIN || c->version > HW_BIN_VERSION)
+    st = failf_at(c, HW_BIN_MAGIC_SIZE, "binary trace format version %u; this reader knows versions %u and %u", c->version, HW_BIN_VERSION_MIN, HW_BIN_VERSION);
   if (st != HW_OK) hw_bin_cursor_close(c);
   return st;
 }

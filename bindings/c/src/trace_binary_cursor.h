@@ -19,6 +19,7 @@ typedef struct hw_bin_cursor {
   uint64_t block_at; /* file offset of buf[0] */
   /* The current record: its type, payload, 1-based index, file offset. */
   uint32_t type, len, index;
+  uint32_t version; /* the file's format version: 2 records manifests */
   const uint8_t *p;
   uint64_t record_at;
   /* Order rules; the platform's counts once the header is read (platform_known). */

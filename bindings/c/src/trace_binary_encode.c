@@ -17,11 +17,26 @@ static uint8_t *put_bytes(uint8_t *p, const void *s, size_t n) {
 static uint8_t *put_str(uint8_t *p, const char *s) { return put_bytes(p, s ? s : "", s ? strlen(s) : 0); }
 static uint8_t *put_opt(uint8_t *p, const char *s) { return s ? put_str(hw_put_u8(p, 1), s) : hw_put_u8(p, 0); }
 
-static size_t policy_size(const char *name, const char *version, const char *sha256, const char *path) {
-  return str_size(name) + str_size(version) + str_size(sha256) + opt_size(path);
+/* The policy fields; `manifest` is the text of the manifest as JSON Lines records it, NULL for none. */
+static size_t policy_size(const char *name, const char *version, const char *sha256, const char *path, const char *manifest) {
+  return str_size(name) + str_size(version) + str_size(sha256) + opt_size(path) + opt_size(manifest);
 }
-static uint8_t *put_policy(uint8_t *p, const char *name, const char *version, const char *sha256, const char *path) {
-  return put_opt(put_str(put_str(put_str(p, name), version), sha256), path);
+static uint8_t *put_policy(uint8_t *p, const char *name, const char *version, const char *sha256, const char *path, const char *manifest) {
+  return put_opt(put_opt(put_str(put_str(put_str(p, name), version), sha256), path), manifest);
+}
+
+/* The manifest's JSON text (malloc'd), NULL for none; a failed allocation fails the writer. */
+static char *manifest_text(hw_block_writer *w, const hw_manifest *m) {
+  if (!m) return NULL;
+  hw_text t = {0};
+  hw_manifest_trace_json(&t, m);
+  if (t.failed) {
+    hw_text_free(&t);
+    if (!w->failed) snprintf(w->why, sizeof w->why, "out of memory writing a policy's manifest");
+    w->failed = 1;
+    return NULL;
+  }
+  return hw_text_take(&t);
 }
 
 /* The C host records an access it does not know as "none" in JSON Lines (hw_access_name), so
@@ -29,13 +44,16 @@ static uint8_t *put_policy(uint8_t *p, const char *name, const char *version, co
 static uint32_t access_code(uint32_t a) { return a < 4 ? a : 0; }
 
 void hw_bin_write_header(hw_block_writer *w, const char *host, const char *backend, const char *name, const char *version, const char *sha256,
-                   const char *path, uint32_t fuel, uint32_t op_cap, int log, const char *platform_json) {
-  size_t n = str_size(host) + str_size(backend) + policy_size(name, version, sha256, path) + 9 + str_size(platform_json);
+                   const char *path, const hw_manifest *manifest, uint32_t fuel, uint32_t op_cap, int log, const char *platform_json) {
+  char *mtext = manifest_text(w, manifest);
+  size_t n = str_size(host) + str_size(backend) + policy_size(name, version, sha256, path, mtext) + 9 + str_size(platform_json);
   uint8_t *p = hw_block_writer_record(w, HW_REC_HEADER, n);
-  if (!p) return;
-  p = put_policy(put_str(put_str(p, host), backend), name, version, sha256, path);
-  p = hw_put_u8(hw_put_u32(hw_put_u32(p, fuel), op_cap), log ? 1 : 0);
-  put_str(p, platform_json);
+  if (p) {
+    p = put_policy(put_str(put_str(p, host), backend), name, version, sha256, path, mtext);
+    p = hw_put_u8(hw_put_u32(hw_put_u32(p, fuel), op_cap), log ? 1 : 0);
+    put_str(p, platform_json);
+  }
+  free(mtext);
 }
 
 static int device_of(hw_block_writer *w, const hw_platform_t *pl, const char *name, uint32_t *out) {
@@ -123,9 +141,12 @@ void hw_bin_write_result(hw_block_writer *w, uint32_t i, uint32_t op, int ok, in
   else put_str(hw_put_u32(hw_put_u8(p, HW_BIN_RESULT_FAILED), (uint32_t)err), code);
 }
 
-void hw_bin_write_swap(hw_block_writer *w, uint32_t i, const char *reason, const char *name, const char *version, const char *sha256, const char *path) {
-  uint8_t *p = hw_block_writer_record(w, HW_REC_SWAP, 4 + str_size(reason) + policy_size(name, version, sha256, path));
-  if (p) put_policy(put_str(hw_put_u32(p, i), reason), name, version, sha256, path);
+void hw_bin_write_swap(hw_block_writer *w, uint32_t i, const char *reason, const char *name, const char *version, const char *sha256, const char *path,
+                       const hw_manifest *manifest) {
+  char *mtext = manifest_text(w, manifest);
+  uint8_t *p = hw_block_writer_record(w, HW_REC_SWAP, 4 + str_size(reason) + policy_size(name, version, sha256, path, mtext));
+  if (p) put_policy(put_str(hw_put_u32(p, i), reason), name, version, sha256, path, mtext);
+  free(mtext);
 }
 
 void hw_bin_write_log(hw_block_writer *w, uint32_t i, uint32_t fd, const char *text, size_t len) {

@@ -20,7 +20,13 @@ static hw_status_t policy(hw_bin_fields *f, hw_bin_policy *p) {
   TRY(str(f, "policy name", &p->name));
   TRY(str(f, "policy version", &p->version));
   TRY(str(f, "policy sha256", &p->sha256));
-  return opt(f, "policy path", &p->path);
+  TRY(opt(f, "policy path", &p->path));
+  p->recorded = f->c->version >= 2;
+  if (!p->recorded) {
+    p->manifest = (hw_bin_str_t){0};
+    return HW_OK;
+  }
+  return opt(f, "policy manifest", &p->manifest);
 }
 
 hw_status_t hw_bin_read_header(hw_bin_cursor *c, hw_bin_header *h) {

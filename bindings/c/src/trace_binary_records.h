@@ -15,6 +15,8 @@ typedef struct hw_bin_str_t {
 
 typedef struct hw_bin_policy {
   hw_bin_str_t name, version, sha256, path;
+  hw_bin_str_t manifest; /* its JSON text; version 1: not recorded (present 0, recorded 0) */
+  int recorded;          /* the file records manifests (version 2) */
 } hw_bin_policy;
 
 typedef struct hw_bin_header {

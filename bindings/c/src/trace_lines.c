@@ -17,7 +17,7 @@ static void idx(hw_text *t, uint32_t v) {
 
 static void str(hw_text *t, const char *s) { hw_text_json_string(t, s, strlen(s)); }
 
-static void policy_text(hw_text *t, const char *name, const char *version, const char *sha256, const char *path) {
+static void policy_text(hw_text *t, const char *name, const char *version, const char *sha256, const char *path, const hw_manifest *manifest) {
   hw_text_add(t, "{\"name\":");
   str(t, name);
   hw_text_add(t, ",\"version\":");
@@ -27,17 +27,19 @@ static void policy_text(hw_text *t, const char *name, const char *version, const
   hw_text_add(t, ",\"path\":");
   if (path) str(t, path);
   else hw_text_add(t, "null");
+  hw_text_add(t, ",\"manifest\":");
+  hw_manifest_trace_json(t, manifest);
   hw_text_add(t, "}");
 }
 
 void hw_trace_header_line(hw_text *t, const char *host, const char *backend, const char *name, const char *version, const char *sha256,
-                          const char *path, uint32_t fuel, uint32_t op_cap, int log, json_t *platform) {
-  hw_text_add(t, "{\"t\":\"header\",\"format\":\"heapwise-trace\",\"version\":1,\"abi\":\"1.0\",\"host\":");
+                          const char *path, const hw_manifest *manifest, uint32_t fuel, uint32_t op_cap, int log, json_t *platform) {
+  hw_text_addf(t, "{\"t\":\"header\",\"format\":\"heapwise-trace\",\"version\":%d,\"abi\":\"1.0\",\"host\":", HW_TRACE_VERSION);
   str(t, host);
   hw_text_add(t, ",\"backend\":");
   str(t, backend);
   hw_text_add(t, ",\"policy\":");
-  policy_text(t, name, version, sha256, path);
+  policy_text(t, name, version, sha256, path, manifest);
   hw_text_addf(t, ",\"limits\":{\"fuel\":%u,\"opCap\":%u,\"log\":%s},\"platform\":", fuel, op_cap, log ? "true" : "false");
   char *p = json_dumps(platform, JSON_COMPACT | JSON_ENCODE_ANY);
   hw_text_add(t, p ? p : "null");
@@ -51,9 +53,10 @@ void hw_trace_log_line(hw_text *t, uint32_t i, uint32_t fd, const char *text, si
   hw_text_add(t, "}");
 }
 
-void hw_trace_swap_line(hw_text *t, uint32_t i, const char *reason, const char *name, const char *version, const char *sha256, const char *path) {
+void hw_trace_swap_line(hw_text *t, uint32_t i, const char *reason, const char *name, const char *version, const char *sha256, const char *path,
+                        const hw_manifest *manifest) {
   hw_text_addf(t, "{\"t\":\"swap\",\"i\":%u,\"reason\":\"%s\",\"policy\":", i, reason);
-  policy_text(t, name, version, sha256, path);
+  policy_text(t, name, version, sha256, path, manifest);
   hw_text_add(t, "}");
 }
 

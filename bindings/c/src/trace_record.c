@@ -13,15 +13,15 @@ static void emit(hw_trace *tr) {
 }
 
 void hw_trace_header(hw_trace *tr, const char *host, const char *backend, const char *name, const char *version, const char *sha256,
-                     const char *path, uint32_t fuel, uint32_t op_cap, int log, json_t *platform) {
+                     const char *path, const hw_manifest *manifest, uint32_t fuel, uint32_t op_cap, int log, json_t *platform) {
   if (!tr->binary) {
-    hw_trace_header_line(&tr->line, host, backend, name, version, sha256, path, fuel, op_cap, log, platform);
+    hw_trace_header_line(&tr->line, host, backend, name, version, sha256, path, manifest, fuel, op_cap, log, platform);
     emit(tr);
     return;
   }
   /* The platform as the header line carries it: the dump of this record is that line. */
   char *text = json_dumps(platform, JSON_COMPACT | JSON_ENCODE_ANY);
-  hw_bin_write_header(&tr->blocks, host, backend, name, version, sha256, path, fuel, op_cap, log, text ? text : "null");
+  hw_bin_write_header(&tr->blocks, host, backend, name, version, sha256, path, manifest, fuel, op_cap, log, text ? text : "null");
   free(text);
 }
 
@@ -81,12 +81,13 @@ void hw_trace_result(hw_trace *tr, uint32_t i, uint32_t op, int ok, int fd, int 
   emit(tr);
 }
 
-void hw_trace_swap(hw_trace *tr, uint32_t i, const char *reason, const char *name, const char *version, const char *sha256, const char *path) {
+void hw_trace_swap(hw_trace *tr, uint32_t i, const char *reason, const char *name, const char *version, const char *sha256, const char *path,
+                   const hw_manifest *manifest) {
   if (tr->binary) {
-    hw_bin_write_swap(&tr->blocks, i, reason, name, version, sha256, path);
+    hw_bin_write_swap(&tr->blocks, i, reason, name, version, sha256, path, manifest);
     return;
   }
-  hw_trace_swap_line(&tr->line, i, reason, name, version, sha256, path);
+  hw_trace_swap_line(&tr->line, i, reason, name, version, sha256, path, manifest);
   emit(tr);
 }
 
