@@ -176,7 +176,7 @@ describe('damaged binary traces are refused by the C host, exit 2', () => {
     }), /call record: device index 99 outside the platform's \d+ devices/],
     // An ALLOC's result (ok, with its fd) turned into a failure: errno, then a code past the record.
     ['a field running past its record', edited((img) => { img.bytes[recordOf(img, 6, (r) => r.length === 13).payload + 8] = 0; }), /result record: code cut short/],
-    ['future version', raw((b) => { b.writeUInt32LE(2, 8); }), /at byte 8: binary trace format version 2; this reader knows version 1/],
+    ['future version', raw((b) => { b.writeUInt32LE(3, 8); }), /at byte 8: binary trace format version 3; this reader knows versions 1 and 2/],
     ['bytes after the end', raw((b) => Buffer.concat([b, Buffer.from([1, 2, 3])])), /bytes after the block holding the end record/],
     ['an absurd block length', raw((b) => { b.writeUInt32LE(0xfffffff0, block(1).at); }), /corrupted block length 4294967280 \(1 to 16777216\)/],
     ['a block length of 0', raw((b) => { b.writeUInt32LE(0, block(1).at); }), /corrupted block length 0/],
