@@ -17,9 +17,17 @@ function decisionTable(r) {
     if (!d?.decision) continue;
     const [app, appRead] = d.app ? Object.values(d.app) : [];
     rows.push([name, fmtNs(d.decision.wasm.p50), fmtNs(d.decision.wasm.p99), fmtNs(d.decision.native.p50), fmtNs(d.decision.native.p99),
-      fmtX(d.ratio.p50), fmtX(d.ratio.p99), app ? fmtNs(app.p50) : '-', appRead ? fmtNs(appRead.p50) : '-', `${d.agreement.cases}`]);
+      fmtX(d.ratio.p50), fmtX(d.ratio.p99), processRange(d), app ? fmtNs(app.p50) : '-', appRead ? fmtNs(appRead.p50) : '-', `${d.agreement.cases}`]);
   }
-  return table(['host', 'WASM p50', 'WASM p99', 'native p50', 'native p99', 'WASM/native p50', 'WASM/native p99', 'allocate+free via API p50', 'same, Decision read', 'requests agreeing'], rows);
+  return table(['host', 'WASM p50', 'WASM p99', 'native p50', 'native p99', 'WASM/native p50', 'WASM/native p99', 'p50 ratio over processes', 'allocate+free via API p50', 'same, Decision read', 'requests agreeing'], rows);
+}
+
+/** The spread of a JIT host's p50 ratio over the processes it was measured in (run.mjs). */
+function processRange(d) {
+  const ps = d.processes;
+  if (!ps || ps.length < 2) return '-';
+  const rs = ps.map((x) => x.ratio);
+  return `${fmtX(Math.min(...rs))} to ${fmtX(Math.max(...rs))} (${ps.length}, median shown)`;
 }
 
 function breakdownTable(d) {
@@ -132,7 +140,7 @@ export function renderMarkdown(r) {
     '',
     '## Decision latency',
     '',
-    'One placement decision on the fixture (bench/fixtures/camera-soc.json: 8 heaps, 3 devices; request camera-preview-request.json): encode the PLACE event into linear memory, hw_event, read and validate the answer, take the chosen heap, fallbacks and rejections. Native = the same policy in plain TypeScript (bench/native/default-policy.ts) or C (default_policy.c), checked to decide identically on the fixture and every example request first. Batches of decisions, p50/p99 over batches. The API columns: the public API per placement (allocate + free on the model backend), then the same reading the Decision, whose sentences are written when first read.',
+    'One placement decision on the fixture (bench/fixtures/camera-soc.json: 8 heaps, 3 devices; request camera-preview-request.json): encode the PLACE event into linear memory, hw_event, read and validate the answer, take the chosen heap, fallbacks and rejections. Native = the same policy in plain TypeScript (bench/native/default-policy.ts) or C (default_policy.c), checked to decide identically on the fixture and every example request first. Batches of decisions, p50/p99 over batches. Node and Deno are measured in five processes each in the full run (a JIT\'s tiering and inlining choices move the ratio between processes more than within one): the row is the process with the median p50 ratio, the range column all five. The API columns: the public API per placement (allocate + free on the model backend), then the same reading the Decision, whose sentences are written when first read.',
     '',
     decisionTable(r),
     '',
