@@ -86,7 +86,7 @@ results.decision = {};
 // choices differ from run to run: 1.2x to 1.6x in Node on this fixture), so the full run
 // measures it in several processes and reports the run with the median ratio, with the range.
 const PROCESSES = quick ? 1 : 5;
-async function medianProcess(bench, run) {
+async function medianProcess(run) {
   const runs = [];
   for (let i = 0; i < PROCESSES; i++) {
     const r = await run();
@@ -97,8 +97,8 @@ async function medianProcess(bench, run) {
   const mid = runs[(runs.length - 1) >> 1];
   return { ok: true, result: { ...mid, processes: runs.map((x) => ({ wasm: x.decision.wasm.p50, native: x.decision.native.p50, ratio: x.ratio.p50 })) } };
 }
-await step('decision-node', async () => take('decision-node', await medianProcess('decision-node', () => node('decision-latency', ['--host', 'node'])), (r) => { results.decision.node = r; }));
-await step('decision-deno', async () => take('decision-deno', await medianProcess('decision-deno', () => deno('bench/decision/latency.ts', ['--host', 'deno'])), (r) => { results.decision.deno = r; }));
+await step('decision-node', async () => take('decision-node', await medianProcess(() => node('decision-latency', ['--host', 'node'])), (r) => { results.decision.node = r; }));
+await step('decision-deno', async () => take('decision-deno', await medianProcess(() => deno('bench/decision/latency.ts', ['--host', 'deno'])), (r) => { results.decision.deno = r; }));
 await step('decision-c', async () => {
   if (!cReady) return;
   const cases = join(out, 'cases.bin');

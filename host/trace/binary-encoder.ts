@@ -5,12 +5,10 @@
 import { OUT_EXPLAIN_OFFSET, OUT_OPS_OFFSET, OUT_STRINGS_OFFSET, OutHeaderLayout as OH, OpLayout as OL, ExplainLayout as XL } from '../abi/generated.js';
 import type { CallRecord, Engine, EventRecord, OpResult, SwapRecord } from '../engine/engine.js';
 import type { Outcome } from '../engine/outcome.js';
-import type { Manifest } from '../module/manifest.js';
-import type { PolicyIdentity } from '../module/policy-module.js';
 import { ACCESS_CODE, ALLOC_DEFERRED, ALLOC_PROTECTED, CALL_OP_CODE, OTHER_WORD, Rec, RESULT_FAILED, RESULT_OK, RESULT_OK_FD } from './binary-format.js';
 import { BinaryWriter, type ByteSink } from './binary-writer.js';
 import type { TraceEncoder } from './trace-encoder.js';
-import { manifestJson } from './trace-manifest.js';
+import { manifestJson, type RecordedPolicy } from './trace-manifest.js';
 
 export class BinaryEncoder implements TraceEncoder {
   private readonly w: BinaryWriter;
@@ -148,7 +146,7 @@ export class BinaryEncoder implements TraceEncoder {
     w.flush();
   }
 
-  private policy(p: PolicyIdentity & { path: string | null; manifest: Manifest | null }): void {
+  private policy(p: RecordedPolicy): void {
     this.w.str(p.name);
     this.w.str(p.version);
     this.w.str(p.sha256);

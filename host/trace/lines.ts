@@ -3,8 +3,6 @@
 import { EventKindName, OpKindName, NONE } from '../abi/generated.js';
 import type { CallRecord, EventRecord, OpResult } from '../engine/engine.js';
 import type { Outcome, Op } from '../engine/outcome.js';
-import type { Manifest } from '../module/manifest.js';
-import type { PolicyIdentity } from '../module/policy-module.js';
 import { manifestJson, type RecordedPolicy } from './trace-manifest.js';
 
 export const TRACE_FORMAT = 'heapwise-trace';
@@ -18,7 +16,7 @@ const str = (s: string) => JSON.stringify(s);
 
 // A version 1 policy (manifest undefined: not recorded) is written without the key, so a dump of
 // a version 1 binary trace reads as the version 1 JSON Lines it stands for.
-const policyText = (p: PolicyIdentity & { path?: string | null; manifest?: Manifest | null }) =>
+const policyText = (p: RecordedPolicy) =>
   `{"name":${str(p.name)},"version":${str(p.version)},"sha256":${str(p.sha256)},"path":${p.path == null ? 'null' : str(p.path)}${p.manifest === undefined ? '' : `,"manifest":${manifestJson(p.manifest)}`}}`;
 
 export function headerLine(host: string, backend: string, policy: RecordedPolicy, limits: { fuel: number; opCap: number; log: boolean }, platform: unknown, version = TRACE_VERSION): string {

@@ -1,7 +1,6 @@
 // The manifest a trace records with each policy (format version 2, docs/trace.md): written in
 // one canonical form so every host writes the same bytes, checked like a manifest file when
 // read, and enforced again on replay when the recorded module replays.
-import { InputError } from '../errors.js';
 import { validate } from '../input/schema.js';
 import type { Manifest } from '../module/manifest.js';
 import type { PolicyModule } from '../module/policy-module.js';
@@ -31,15 +30,10 @@ export function manifestJson(m: Manifest | null): string {
   return s + '}';
 }
 
-/** A recorded manifest (parsed JSON) checked against the manifest schema; errors name the trace and where. */
+/** A recorded manifest (parsed JSON) checked against the manifest schema; errors name the trace and the field. */
 export function recordedManifest(v: unknown, file: string, where: string): Manifest | null {
   if (v === null) return null;
-  try {
-    validate('manifest', v, file, `${where} policy.manifest`);
-  } catch (e) {
-    if (e instanceof InputError) throw new InputError(file, e.path, `recorded manifest: ${e.message.slice(e.message.indexOf(': ') + 2)}`);
-    throw e;
-  }
+  validate('manifest', v, file, `${where} policy.manifest`);
   return v as Manifest;
 }
 
@@ -49,6 +43,5 @@ export function recordedManifest(v: unknown, file: string, where: string): Manif
  * other module under its own manifest. Version 1 traces recorded none: the module as loaded.
  */
 export function underRecordedManifest(mod: PolicyModule, recorded: RecordedPolicy): PolicyModule {
-  if (recorded.manifest === undefined || mod.sha256 !== recorded.sha256) return mod;
-  return mod.manifest === recorded.manifest ? mod : mod.withManifest(recorded.manifest);
+  return recorded.manifest === undefined || mod.sha256 !== recorded.sha256 ? mod : mod.withManifest(recorded.manifest);
 }

@@ -99,7 +99,7 @@ describe('the manifest in a trace', () => {
     const bad = join(r.dir, 'bad.jsonl');
     writeFileSync(bad, [head!.replace(`"allowedHeaps":["system"]`, `"allowedHeaps":"system"`), ...rest].join('\n'));
     expect(() => readTraceHeader(bad)).toThrow(InputError);
-    expect(() => readTraceHeader(bad)).toThrow(/bad\.jsonl at line 1 policy\.manifest\/allowedHeaps: recorded manifest/);
+    expect(() => readTraceHeader(bad)).toThrow(/bad\.jsonl at line 1 policy\.manifest\/allowedHeaps: must be array/);
     const missing = join(r.dir, 'missing.jsonl');
     writeFileSync(missing, [head!.replace(`,"manifest":${manifestJson(manifest)}`, ''), ...rest].join('\n'));
     expect(() => readTraceHeader(missing)).toThrow(/line 1: policy lacks its manifest/);
