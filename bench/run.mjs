@@ -99,21 +99,34 @@ async function medianProcess(run) {
 }
 await step('decision-node', async () => take('decision-node', await medianProcess(() => node('decision-latency', ['--host', 'node'])), (r) => { results.decision.node = r; }));
 await step('decision-deno', async () => take('decision-deno', await medianProcess(() => deno('bench/decision/latency.ts', ['--host', 'deno'])), (r) => { results.decision.deno = r; }));
-await step('decision-c', async () => {
-  if (!cReady) return;
+// The C benchmarks take the fixture and every example request as ABI bytes, exported once.
+const fixtureFile = join(root, 'bench/fixtures/camera-soc.json');
+let casesFile = null;
+async function exportCases(bench) {
+  if (casesFile) return casesFile;
   const cases = join(out, 'cases.bin');
   const ex = await node('export-cases', ['--out', cases]);
-  if (!ex.ok) return fail('decision-c', ex.error);
-  const fixture = join(root, 'bench/fixtures/camera-soc.json');
+  if (!ex.ok) { fail(bench, ex.error); return null; }
+  return (casesFile = cases);
+}
+await step('decision-c', async () => {
+  if (!cReady) return;
+  const cases = await exportCases('decision-c');
+  if (!cases) return;
   for (const [key, bin] of [['c', 'decision-latency'], ['cRaw', 'decision-latency-raw'], ['cRawSignal', 'decision-latency-raw-signal']]) {
-    take(`decision-${key}`, await runChild(join(out, 'c', bin), [cases, fixture, ...q], { cwd: root, timeoutMs: 300_000 }), (r) => { results.decision[key] = r; });
+    take(`decision-${key}`, await runChild(join(out, 'c', bin), [cases, fixtureFile, ...q], { cwd: root, timeoutMs: 300_000 }), (r) => { results.decision[key] = r; });
   }
 });
 
-// 2. Engine event throughput (Node and Deno), recording overhead, replay.
+// 2. Engine event throughput (Node, Deno, C), recording overhead, replay.
 results.events = {};
 await step('events-node', async () => take('events-node', await node('event-throughput'), (r) => { results.events.node = r; }));
 await step('events-deno', async () => take('events-deno', await deno('bench/engine/event-throughput.ts'), (r) => { results.events.deno = r; }));
+await step('events-c', async () => {
+  if (!cReady) return;
+  const cases = await exportCases('events-c');
+  if (cases) take('events-c', await runChild(join(out, 'c', 'event-throughput'), [cases, fixtureFile, ...q], { cwd: root, timeoutMs: 300_000 }), (r) => { results.events.c = r; });
+});
 await step('recording', async () => take('recording', await node('recording-overhead'), (r) => { results.recording = r; }));
 
 // Quick: long enough that the steady rate separates from the fixed cost of a replay.

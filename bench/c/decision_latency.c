@@ -10,47 +10,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "cases.h"
 #include "heapwise.h"
 #include "timing.h"
 #include "wasm_decision.h"
-
-typedef struct bench_case {
-  char label[256];
-  uint8_t *blob;
-  uint32_t blob_len;
-  uint8_t event[HW_INPUT_CAPACITY];
-  uint32_t event_len;
-} bench_case;
-
-static uint32_t read32(FILE *f) {
-  uint32_t v = 0;
-  if (fread(&v, 4, 1, f) != 1) { fprintf(stderr, "decision-latency: truncated cases file\n"); exit(2); }
-  return v;
-}
-
-static bench_case *load_cases(const char *path, uint32_t *count) {
-  FILE *f = fopen(path, "rb");
-  if (!f) { perror(path); exit(2); }
-  if (read32(f) != 0x43425748u) { fprintf(stderr, "%s: not a cases file\n", path); exit(2); } /* "HWBC" */
-  *count = read32(f);
-  bench_case *cs = calloc(*count, sizeof *cs);
-  for (uint32_t i = 0; i < *count; i++) {
-    uint32_t n = read32(f);
-    if (n >= sizeof cs[i].label || fread(cs[i].label, 1, n, f) != n) exit(2);
-    cs[i].blob_len = read32(f);
-    cs[i].blob = malloc(cs[i].blob_len);
-    if (fread(cs[i].blob, 1, cs[i].blob_len, f) != cs[i].blob_len) exit(2);
-    cs[i].event_len = read32(f);
-    if (cs[i].event_len > sizeof cs[i].event || fread(cs[i].event, 1, cs[i].event_len, f) != cs[i].event_len) exit(2);
-  }
-  fclose(f);
-  return cs;
-}
-
-static np_request request_of(const wd_buffer *b) {
-  return (np_request){.size = b->requested, .devices = b->devices, .failed_heaps = 0, .cpu = b->cpu, .last_errno = 0,
-                      .protected_content = (b->flags & HW_BUFFER_FLAG_PROTECTED) != 0};
-}
 
 static int same(const np_decision *a, const np_decision *b) {
   if (a->heap != b->heap || a->size != b->size || a->fd_flags != b->fd_flags || a->failure != b->failure) return 0;
@@ -145,7 +108,7 @@ int main(int argc, char **argv) {
   }
   int quick = argc > 3 && !strcmp(argv[3], "--quick");
   uint32_t count;
-  bench_case *cs = load_cases(argv[1], &count);
+  bench_case *cs = load_cases("decision-latency", argv[1], &count);
   policy = wd_policy_new();
   if (!policy) { fprintf(stderr, "decision-latency: cannot instantiate the policy\n"); return 1; }
 
@@ -160,7 +123,7 @@ int main(int argc, char **argv) {
       return 1;
     }
     wd_buffer_from_event(cs[i].event, &b);
-    np_request r = request_of(&b);
+    np_request r = case_request(&cs[i]);
     if (wd_decide(policy, &p, &b, &w) != 0) { fprintf(stderr, "decision-latency: %s: module fault\n", cs[i].label); return 1; }
     np_decide(&p, &r, &nat);
     if (!same(&w, &nat)) {
@@ -179,7 +142,7 @@ int main(int argc, char **argv) {
   np_platform_from_blob(cs[0].blob, cs[0].blob_len, &fixture);
   wd_policy_init(policy, cs[0].blob, cs[0].blob_len);
   wd_buffer_from_event(cs[0].event, &fixture_buffer);
-  fixture_request = request_of(&fixture_buffer);
+  fixture_request = case_request(&cs[0]);
 
   bench_plan plan = quick ? (bench_plan){1000, 60, 10} : (bench_plan){1000, 600, 60};
   const char *names[] = {"wasm", "native"};
@@ -204,14 +167,8 @@ int main(int argc, char **argv) {
     fprintf(stderr, "decision-latency: %s\n", hw_error_message(err));
     return 1;
   }
-  static const char *devices[HW_MAX_DEVICES];
-  size_t ndev = 0;
-  for (uint32_t d = 0; d < 64; d++)
-    if (fixture_buffer.devices & ((uint64_t)1 << d)) devices[ndev++] = hw_platform_device_name(platform, d);
-  static char name[HW_NAME_CAPACITY];
-  memcpy(name, fixture_buffer.name, fixture_buffer.name_len);
-  app_request = (hw_alloc_request_t){fixture_buffer.requested, devices, ndev, fixture_buffer.cpu,
-                                     (fixture_buffer.flags & HW_BUFFER_FLAG_PROTECTED) != 0, fixture_buffer.name_len ? name : NULL, 0};
+  static case_app_storage app_storage;
+  app_request = case_app_request(&cs[0], platform, &app_storage);
   bench_plan app_plan = {plan.batch_size / 4, plan.batches / 4, plan.warmup / 4 + 1};
   bench_subject app_subjects[] = {run_engine};
   bench_stats app;
@@ -234,7 +191,6 @@ int main(int argc, char **argv) {
   bench_stats_json(stdout, &app);
   printf("}}\n");
   wd_policy_delete(policy);
-  for (uint32_t i = 0; i < count; i++) free(cs[i].blob);
-  free(cs);
+  free_cases(cs, count);
   return 0;
 }

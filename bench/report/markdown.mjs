@@ -150,7 +150,7 @@ export function renderMarkdown(r) {
     '',
     '## Engine event throughput',
     '',
-    'CPU and device begin/end events through Engine on the model backend (a camera frame: ISP writes, CPU reads, display scans out; 6 events), with the syncs the default policy plans.',
+    'CPU and device begin/end events through the engine on the model backend (`Engine` in Node and Deno, `hw_engine_*` in C; a camera frame: ISP writes, CPU reads, display scans out; 6 events), with the syncs the default policy plans. The last column divides by the native decision of the same host (TypeScript, or C), timed in the same process.',
     '',
     eventsTable(r),
     '',
@@ -193,7 +193,7 @@ export function readmeSection(r) {
     ''];
   const facts = [];
   const ev = r.events;
-  if (ev?.node) facts.push(`Sync planning through \`Engine\` (model backend): ${fmtRate(ev.node.eventsPerSecond.p50)} CPU/device events in Node${ev.deno ? `, ${fmtRate(ev.deno.eventsPerSecond.p50)} in Deno` : ''}.`);
+  if (ev?.node) facts.push(`Sync planning through the engine (model backend): ${fmtRate(ev.node.eventsPerSecond.p50)} CPU/device events in Node${ev.deno ? `, ${fmtRate(ev.deno.eventsPerSecond.p50)} in Deno` : ''}${ev.c ? `, ${fmtRate(ev.c.eventsPerSecond.p50)} in C` : ''}.`);
   if (r.recording) facts.push(`Recording a binary trace (in-memory sink) adds ${fmtPct(r.recording.overhead.p50)} to simulate's per-event time${r.recording.jsonl ? ` (JSON Lines: ${fmtPct(r.recording.jsonl.overhead.p50)})` : ''}.`);
   const long = r.replay?.long;
   if (long) {

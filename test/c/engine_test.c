@@ -249,6 +249,16 @@ static void usage_errors(void) {
   CHECK(hw_engine_free(e, id) == HW_OK, "%s", hw_engine_last_error(e));
   CHECK(hw_engine_free(e, id) == HW_ERR_USAGE && !strcmp(hw_engine_last_error(e), "buffer 1 was freed"), "%s", hw_engine_last_error(e));
   CHECK(hw_engine_attach(e, 42, "gpu") == HW_ERR_USAGE && !strcmp(hw_engine_last_error(e), "unknown buffer 42"), "%s", hw_engine_last_error(e));
+  /* Messages name the buffer with its name: the label is only formatted on these error paths. */
+  r.name = "cam0";
+  CHECK(hw_engine_allocate(e, &r, &id) == HW_OK, "%s", hw_engine_last_error(e));
+  void *addr;
+  size_t len;
+  CHECK(hw_engine_cpu_map(e, id, &addr, &len) == HW_ERR_USAGE && !strcmp(hw_engine_last_error(e), "map buffer 2 (cam0) between hw_engine_cpu_begin and hw_engine_cpu_end"), "%s", hw_engine_last_error(e));
+  CHECK(hw_engine_device_begin(e, id, "gpu", HW_ACCESS_READ) == HW_OK, "%s", hw_engine_last_error(e));
+  CHECK(hw_engine_device_begin(e, id, "gpu", HW_ACCESS_READ) == HW_ERR_USAGE && !strcmp(hw_engine_last_error(e), "device gpu already accesses buffer 2 (cam0)"), "%s", hw_engine_last_error(e));
+  CHECK(hw_engine_free(e, id) == HW_ERR_USAGE && !strcmp(hw_engine_last_error(e), "buffer 2 (cam0) is still being accessed; end the access before free"), "%s", hw_engine_last_error(e));
+  CHECK(hw_engine_device_end(e, id, "gpu") == HW_OK && hw_engine_free(e, id) == HW_OK, "%s", hw_engine_last_error(e));
   hw_engine_delete(e);
   hw_platform_delete(p);
 }

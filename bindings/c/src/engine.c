@@ -29,9 +29,10 @@ static hw_status_t ok(hw_engine_t *e) {
   return HW_OK;
 }
 
-void hw_buffer_label(const hw_buffer *b, char *out, size_t cap) {
+const char *hw_buffer_label(const hw_buffer *b, char *out, size_t cap) {
   if (b->has_name) snprintf(out, cap, "buffer %u (%.*s)", b->id, (int)b->name_len, (const char *)b->name);
   else snprintf(out, cap, "buffer %u", b->id);
+  return out;
 }
 
 void hw_engine_called(hw_engine_t *e, hw_call_record *c) {
@@ -280,14 +281,12 @@ hw_status_t hw_engine_attach(hw_engine_t *e, hw_buffer_id_t id, const char *devi
 /* Places a deferred buffer at its first use; a usage error when nothing fits. */
 static hw_status_t ensure_placed(hw_engine_t *e, hw_buffer *b) {
   if (b->heap_index >= 0) return HW_OK;
-  char label[64];
-  hw_buffer_label(b, label, sizeof label);
   if (b->decision && !b->decision->heap) {
-    return hw_engine_fail(e, HW_ERR_USAGE, "%s could not be placed: %s", label, b->decision->failure ? b->decision->failure : "no heap fits");
+    return hw_engine_fail(e, HW_ERR_USAGE, "%s could not be placed: %s", HW_BUFFER_LABEL(b), b->decision->failure ? b->decision->failure : "no heap fits");
   }
   hw_status_t st = hw_engine_place_once(e, b);
   if (st == HW_ERR_NO_FIT) {
-    return hw_engine_fail(e, HW_ERR_USAGE, "%s could not be placed: %s", label, b->decision && b->decision->failure ? b->decision->failure : "no heap fits");
+    return hw_engine_fail(e, HW_ERR_USAGE, "%s could not be placed: %s", HW_BUFFER_LABEL(b), b->decision && b->decision->failure ? b->decision->failure : "no heap fits");
   }
   return st;
 }
@@ -309,10 +308,8 @@ hw_status_t hw_engine_device_begin(hw_engine_t *e, hw_buffer_id_t id, const char
   if (!b) return e->last_status;
   int d = device_index(e, device);
   if (d < 0) return e->last_status;
-  char label[64];
-  hw_buffer_label(b, label, sizeof label);
-  if (!((b->devices >> d) & 1)) return hw_engine_fail(e, HW_ERR_USAGE, "device %s is not attached to %s; attach it first", device, label);
-  if (b->device_access[d]) return hw_engine_fail(e, HW_ERR_USAGE, "device %s already accesses %s", device, label);
+  if (!((b->devices >> d) & 1)) return hw_engine_fail(e, HW_ERR_USAGE, "device %s is not attached to %s; attach it first", device, HW_BUFFER_LABEL(b));
+  if (b->device_access[d]) return hw_engine_fail(e, HW_ERR_USAGE, "device %s already accesses %s", device, HW_BUFFER_LABEL(b));
   hw_call_record c = {.op = "device_begin", .buf = id, .device = device, .access = access};
   hw_engine_called(e, &c);
   hw_status_t st = ensure_placed(e, b);
@@ -346,15 +343,13 @@ hw_status_t hw_engine_cpu_begin(hw_engine_t *e, hw_buffer_id_t id, uint32_t acce
   if (!e) return HW_ERR_ARGUMENT;
   hw_buffer *b = live(e, id);
   if (!b) return e->last_status;
-  char label[64];
-  hw_buffer_label(b, label, sizeof label);
-  if (b->cpu_access) return hw_engine_fail(e, HW_ERR_USAGE, "the CPU already accesses %s", label);
+  if (b->cpu_access) return hw_engine_fail(e, HW_ERR_USAGE, "the CPU already accesses %s", HW_BUFFER_LABEL(b));
   hw_call_record c = {.op = "cpu_begin", .buf = id, .access = access};
   hw_engine_called(e, &c);
   hw_status_t st = ensure_placed(e, b);
   if (st != HW_OK) return st;
   const hw_heap_info *h = &e->platform->heaps[b->heap_index];
-  if (!h->cpu_access) return hw_engine_fail(e, HW_ERR_USAGE, "%s is in heap %s, which the CPU cannot map", label, h->name);
+  if (!h->cpu_access) return hw_engine_fail(e, HW_ERR_USAGE, "%s is in heap %s, which the CPU cannot map", HW_BUFFER_LABEL(b), h->name);
   if (!access_ok(e, access)) return e->last_status;
   b->cpu_access = access;
   st = hw_engine_run(e, b, HW_EVENT_KIND_CPU_BEGIN, HW_NONE, access);
@@ -389,15 +384,13 @@ hw_status_t hw_engine_cpu_map(hw_engine_t *e, hw_buffer_id_t id, void **addr, si
   if (!addr || !len) return hw_engine_fail(e, HW_ERR_ARGUMENT, "hw_engine_cpu_map: NULL argument");
   hw_buffer *b = live(e, id);
   if (!b) return e->last_status;
-  char label[64];
-  hw_buffer_label(b, label, sizeof label);
-  if (!b->cpu_access) return hw_engine_fail(e, HW_ERR_USAGE, "map %s between hw_engine_cpu_begin and hw_engine_cpu_end", label);
+  if (!b->cpu_access) return hw_engine_fail(e, HW_ERR_USAGE, "map %s between hw_engine_cpu_begin and hw_engine_cpu_end", HW_BUFFER_LABEL(b));
   if (!b->map_addr) {
     int err = e->backend->ops->map(e->backend, b->fd, b->size, b->cpu_access, &b->map_addr);
     if (err) {
       char eb[32];
       b->map_addr = NULL;
-      return hw_engine_fail(e, HW_ERR_KERNEL, "mmap on %s failed: %s (errno %d)", label, hw_errno_name(err, eb, sizeof eb), err);
+      return hw_engine_fail(e, HW_ERR_KERNEL, "mmap on %s failed: %s (errno %d)", HW_BUFFER_LABEL(b), hw_errno_name(err, eb, sizeof eb), err);
     }
     b->map_len = b->size;
   }
@@ -445,26 +438,23 @@ hw_status_t hw_engine_free(hw_engine_t *e, hw_buffer_id_t id) {
   if (!e) return HW_ERR_ARGUMENT;
   hw_buffer *b = live(e, id);
   if (!b) return e->last_status;
-  char label[64];
-  hw_buffer_label(b, label, sizeof label);
   int accessing = b->cpu_access != 0;
   for (size_t d = 0; d < HW_MAX_DEVICES; d++) accessing |= b->device_access[d] != 0;
-  if (accessing) return hw_engine_fail(e, HW_ERR_USAGE, "%s is still being accessed; end the access before free", label);
+  if (accessing) return hw_engine_fail(e, HW_ERR_USAGE, "%s is still being accessed; end the access before free", HW_BUFFER_LABEL(b));
   hw_call_record c = {.op = "free", .buf = id};
   hw_engine_called(e, &c);
   hw_status_t st = HW_OK;
   if (b->heap_index >= 0) st = hw_engine_run(e, b, HW_EVENT_KIND_FREE, HW_NONE, 0);
   /* The buffer goes even when the policy faulted on FREE: its fd must not leak. */
   e->buffers[id] = NULL;
-  int fd = b->fd;
-  buffer_delete(b);
-  if (fd >= 0) {
-    int err = e->backend->ops->close(e->backend, fd);
+  if (b->fd >= 0) {
+    int err = e->backend->ops->close(e->backend, b->fd);
     if (err && st == HW_OK) {
       char eb[32];
-      st = hw_engine_fail(e, HW_ERR_KERNEL, "close on %s failed: %s (errno %d)", label, hw_errno_name(err, eb, sizeof eb), err);
+      st = hw_engine_fail(e, HW_ERR_KERNEL, "close on %s failed: %s (errno %d)", HW_BUFFER_LABEL(b), hw_errno_name(err, eb, sizeof eb), err);
     }
   }
+  buffer_delete(b); /* after the message that names it */
   return st == HW_OK ? ok(e) : st;
 }
 

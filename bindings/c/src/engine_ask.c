@@ -122,8 +122,6 @@ hw_status_t hw_engine_place_once(hw_engine_t *e, hw_buffer *b) {
   uint32_t last_errno = 0;
   hw_decision_entry *attempts = NULL;
   size_t nattempts = 0;
-  char label[64];
-  hw_buffer_label(b, label, sizeof label);
   for (;;) {
     uint32_t ev;
     hw_status_t st = ask(e, b, HW_EVENT_KIND_PLACE, HW_NONE, 0, failed, last_errno, &ev);
@@ -131,7 +129,7 @@ hw_status_t hw_engine_place_once(hw_engine_t *e, hw_buffer *b) {
     const hw_platform_t *p = e->platform;
     hw_decision_t *d = hw_decision_from(p, &e->out, b->requested, b->devices, policy_field(e->inst, 0), policy_field(e->inst, 1), policy_field(e->inst, 2));
     if (!d) {
-      st = hw_engine_fail(e, HW_ERR_NO_MEMORY, "out of memory building the decision for %s", label);
+      st = hw_engine_fail(e, HW_ERR_NO_MEMORY, "out of memory building the decision for %s", HW_BUFFER_LABEL(b));
       goto out;
     }
     d->attempts = attempts;
@@ -155,7 +153,7 @@ hw_status_t hw_engine_place_once(hw_engine_t *e, hw_buffer *b) {
         d->failure = hw_text_take(&t);
       }
       trace_result(e, ev, 0, 1, -1, 0);
-      return hw_engine_fail(e, HW_ERR_NO_FIT, "%s could not be placed: %s", label, d->failure ? d->failure : "no heap fits");
+      return hw_engine_fail(e, HW_ERR_NO_FIT, "%s could not be placed: %s", HW_BUFFER_LABEL(b), d->failure ? d->failure : "no heap fits");
     }
     const hw_backend_heap *heap = &e->heaps[first->heap];
     int fd = -1;
@@ -194,7 +192,7 @@ hw_status_t hw_engine_place_once(hw_engine_t *e, hw_buffer *b) {
       trace_result(e, ev, 1, nerr == 0, -1, nerr);
       if (nerr) {
         char eb[32];
-        return hw_engine_fail(e, HW_ERR_KERNEL, "DMA_BUF_SET_NAME on %s failed: %s (errno %d)", label, hw_errno_name(nerr, eb, sizeof eb), nerr);
+        return hw_engine_fail(e, HW_ERR_KERNEL, "DMA_BUF_SET_NAME on %s failed: %s (errno %d)", HW_BUFFER_LABEL(b), hw_errno_name(nerr, eb, sizeof eb), nerr);
       }
     }
     return HW_OK;
