@@ -143,6 +143,34 @@ static void deferred(void) {
   hw_platform_delete(p);
 }
 
+/* A decision's sentences are written on its first read: read late (after more placements, a
+ * buffer freed and a policy swap), it says what the same decision says read at once. */
+static void decision_read_late(void) {
+  hw_platform_t *p = NULL;
+  hw_error_t *err = NULL;
+  CHECK(hw_platform_load_file(HW_ROOT "/examples/platforms/rock5b.json", &p, &err) == HW_OK, "%s", hw_error_message(err));
+  hw_engine_t *now = engine_for(NULL, p), *late = engine_for(NULL, p);
+  const char *devs[] = {"vop2", "rga2"};
+  hw_alloc_request_t r = {8294400, devs, 2, HW_ACCESS_READ, 0, "ui", 0};
+  hw_buffer_id_t a, b, c;
+  char *at_once = NULL, *read_late = NULL;
+  CHECK(hw_engine_allocate(now, &r, &a) == HW_OK && hw_decision_to_json(hw_engine_decision(now, a), &at_once) == HW_OK, "%s", hw_engine_last_error(now));
+  CHECK(hw_engine_allocate(late, &r, &a) == HW_OK, "%s", hw_engine_last_error(late));
+  hw_alloc_request_t other = {4096, devs, 1, HW_ACCESS_WRITE, 0, "other", 0};
+  CHECK(hw_engine_allocate(late, &other, &b) == HW_OK && hw_engine_allocate(late, &other, &c) == HW_OK && hw_engine_free(late, b) == HW_OK, "%s", hw_engine_last_error(late));
+  hw_policy_t *naive = NULL;
+  CHECK(hw_policy_load_file(SO("naive"), NULL, &naive, NULL) == HW_OK && hw_engine_set_policy(late, naive) == HW_OK, "swap to naive");
+  hw_policy_delete(naive);
+  const hw_decision_t *d = hw_engine_decision(late, a);
+  CHECK(hw_decision_rejected_count(d) > 0 && hw_decision_ranking_count(d) > 0, "rejections and ranking");
+  CHECK(hw_decision_to_json(d, &read_late) == HW_OK && !strcmp(at_once, read_late), "read at once:\n%s\nread late:\n%s", at_once, read_late);
+  free(at_once);
+  free(read_late);
+  hw_engine_delete(now);
+  hw_engine_delete(late);
+  hw_platform_delete(p);
+}
+
 static void swap_policy(void) {
   hw_platform_t *p = system_only();
   hw_engine_t *e = engine_for(NULL, p);
@@ -350,6 +378,7 @@ static void fallback_on_fault(void) {
 int main(void) {
   check_suite = "engine";
   RUN(fallback_on_fault, "a fault switches to the fallback policy (swap lines, replay follows)");
+  RUN(decision_read_late, "a decision read late (sentences written on first read) says what it says read at once");
   RUN(validation, "validation failures (unknown heap, wrong size, other buffer, too many ops, bad sync)");
   RUN(enomem_fallback, "placement loop with ENOMEM fallback on a small CMA heap");
   RUN(deferred, "deferred placement from every attached device");

@@ -318,7 +318,10 @@ HW_API hw_status_t hw_engine_buffer_info(const hw_engine_t *engine, hw_buffer_id
 typedef struct hw_decision hw_decision_t;
 
 /* The decision behind a buffer's placement (NULL before a deferred buffer is placed).
- * Borrowed: valid until the buffer is freed. */
+ * Borrowed: valid until the buffer is freed. Its sentences (failure, fallbacks, rejections,
+ * ranking, JSON) are written on the first read of any of them, so a placement nobody asks
+ * about costs no text: reading a decision is using its engine (one thread at a time). A read
+ * that runs out of memory writing them returns NULL, 0 or HW_ERR_NO_MEMORY. */
 HW_API const hw_decision_t *hw_engine_decision(const hw_engine_t *engine, hw_buffer_id_t buf);
 
 /* Chosen heap, or NULL when nothing fit (then hw_decision_failure says why). */

@@ -31,14 +31,37 @@ hw_decision_t *hw_decision_from(const hw_platform_t *p, const hw_outcome *out, u
                               const char *pversion, const char *psha) {
   hw_decision_t *d = calloc(1, sizeof *d);
   if (!d) return NULL;
-  int ok = (d->policy_name = strdup(pname)) && (d->policy_version = strdup(pversion)) && (d->policy_sha256 = strdup(psha));
-  for (uint32_t i = 0; ok && i < out->explain_count; i++) {
-    const hw_explain *e = &out->explains[i];
+  d->platform = p;
+  d->requested = requested;
+  d->devices = devices;
+  d->explain_count = out->explain_count;
+  d->explains = malloc((out->explain_count ? out->explain_count : 1) * sizeof *d->explains);
+  int ok = d->explains && (d->policy_name = strdup(pname)) && (d->policy_version = strdup(pversion)) && (d->policy_sha256 = strdup(psha));
+  if (!ok) {
+    hw_decision_delete(d);
+    return NULL;
+  }
+  memcpy(d->explains, out->explains, out->explain_count * sizeof *d->explains);
+  return d;
+}
+
+void hw_decision_no_fit(hw_decision_t *d, uint32_t reason) {
+  d->no_fit = 1;
+  d->fail_reason = reason;
+}
+
+/* The texts (rejections, ranking, fallbacks, failure) from the explanations kept at the
+ * decision: built once, on the first read of any of them. 1 when built, 0 out of memory. */
+static int build(hw_decision_t *d) {
+  const hw_platform_t *p = d->platform;
+  int ok = 1;
+  for (uint32_t i = 0; ok && i < d->explain_count; i++) {
+    const hw_explain *e = &d->explains[i];
     hw_text t = {0};
     if (e->subject == HW_SUBJECT_HEAP && e->heap < p->heap_count) {
       const char *heap = p->heaps[e->heap].name;
       if (e->verdict == HW_VERDICT_REJECTED) {
-        uint64_t rounded = hw_rounded_size(p, requested, devices, e->heap);
+        uint64_t rounded = hw_rounded_size(p, d->requested, d->devices, e->heap);
         hw_reason_text(&t, p, e->code, e->heap, e->device, e->detail, 1, rounded);
         if (!(ok = push(&d->rejected, &d->rejected_count))) break;
         hw_decision_entry *r = &d->rejected[d->rejected_count - 1];
@@ -47,7 +70,8 @@ hw_decision_t *hw_decision_from(const hw_platform_t *p, const hw_outcome *out, u
         r->reason = take(&t);
         set_code(r, e->code);
         ok = r->heap && r->reason;
-      } else if (e->verdict == HW_VERDICT_CHOSEN || e->verdict == HW_VERDICT_FALLBACK) {
+      } else if (!d->no_fit && (e->verdict == HW_VERDICT_CHOSEN || e->verdict == HW_VERDICT_FALLBACK)) {
+        /* Nothing fit (FAIL): the decision keeps the rejections and the failure, not a ranking. */
         if (e->verdict == HW_VERDICT_FALLBACK) {
           char **f = realloc(d->fallbacks, (d->fallback_count + 1) * sizeof *f);
           if (!(ok = f != NULL)) break;
@@ -70,11 +94,24 @@ hw_decision_t *hw_decision_from(const hw_platform_t *p, const hw_outcome *out, u
     }
     hw_text_free(&t);
   }
-  if (!ok) {
-    hw_decision_delete(d);
-    return NULL;
+  if (ok && d->no_fit && !d->failure) {
+    hw_text t = {0};
+    const char *rn = hw_reason_name(d->fail_reason);
+    if (rn) hw_text_addf(&t, "no heap fits (%s)", rn);
+    else hw_text_addf(&t, "no heap fits (%u)", d->fail_reason);
+    ok = (d->failure = take(&t)) != NULL;
   }
-  return d;
+  return ok;
+}
+
+/* The decision with its texts built. Reading a decision is using its engine (one thread at a
+ * time), so building on first read needs no lock; the cast is sound: decisions are allocated,
+ * never const objects. NULL when out of memory while building. */
+static const hw_decision_t *texts(const hw_decision_t *cd) {
+  if (!cd) return NULL;
+  hw_decision_t *d = (hw_decision_t *)cd;
+  if (d->built == 0) d->built = build(d) ? 1 : -1;
+  return d->built == 1 ? d : NULL;
 }
 
 int hw_decision_add_attempt(hw_decision_t *d, const char *heap, int e) {
@@ -109,6 +146,7 @@ void hw_decision_delete(hw_decision_t *d) {
   free(d->policy_name);
   free(d->policy_version);
   free(d->policy_sha256);
+  free(d->explains);
   free(d);
 }
 
@@ -118,22 +156,26 @@ const char *hw_decision_heap(const hw_decision_t *d) { return d ? d->heap : NULL
 uint64_t hw_decision_size(const hw_decision_t *d) { return d ? d->size : 0; }
 uint32_t hw_decision_fd_flags(const hw_decision_t *d) { return d ? d->fd_flags : 0; }
 const char *hw_decision_name(const hw_decision_t *d) { return d ? d->name : NULL; }
-const char *hw_decision_failure(const hw_decision_t *d) { return d ? d->failure : NULL; }
-size_t hw_decision_fallback_count(const hw_decision_t *d) { return d ? d->fallback_count : 0; }
-const char *hw_decision_fallback(const hw_decision_t *d, size_t i) { return d && i < d->fallback_count ? d->fallbacks[i] : NULL; }
-size_t hw_decision_rejected_count(const hw_decision_t *d) { return d ? d->rejected_count : 0; }
-size_t hw_decision_ranking_count(const hw_decision_t *d) { return d ? d->ranking_count : 0; }
+const char *hw_decision_failure(const hw_decision_t *d) { return (d = texts(d)) ? d->failure : NULL; }
+size_t hw_decision_fallback_count(const hw_decision_t *d) { return (d = texts(d)) ? d->fallback_count : 0; }
+const char *hw_decision_fallback(const hw_decision_t *d, size_t i) { return (d = texts(d)) && i < d->fallback_count ? d->fallbacks[i] : NULL; }
+size_t hw_decision_rejected_count(const hw_decision_t *d) { return (d = texts(d)) ? d->rejected_count : 0; }
+size_t hw_decision_ranking_count(const hw_decision_t *d) { return (d = texts(d)) ? d->ranking_count : 0; }
 size_t hw_decision_attempt_count(const hw_decision_t *d) { return d ? d->attempt_count : 0; }
 
 hw_status_t hw_decision_rejected(const hw_decision_t *d, size_t i, hw_rejection_t *out) {
-  if (!d || !out || i >= d->rejected_count) return HW_ERR_ARGUMENT;
+  if (!d || !out) return HW_ERR_ARGUMENT;
+  if (!(d = texts(d))) return HW_ERR_NO_MEMORY;
+  if (i >= d->rejected_count) return HW_ERR_ARGUMENT;
   const hw_decision_entry *e = &d->rejected[i];
   *out = (hw_rejection_t){e->heap, e->device, e->reason, code_of(e)};
   return HW_OK;
 }
 
 hw_status_t hw_decision_ranking(const hw_decision_t *d, size_t i, hw_ranked_t *out) {
-  if (!d || !out || i >= d->ranking_count) return HW_ERR_ARGUMENT;
+  if (!d || !out) return HW_ERR_ARGUMENT;
+  if (!(d = texts(d))) return HW_ERR_NO_MEMORY;
+  if (i >= d->ranking_count) return HW_ERR_ARGUMENT;
   const hw_decision_entry *e = &d->ranking[i];
   *out = (hw_ranked_t){e->heap, e->reason, code_of(e)};
   return HW_OK;
@@ -150,6 +192,7 @@ static json_t *str_or_null(const char *s) { return s ? json_string(s) : json_nul
 
 hw_status_t hw_decision_to_json(const hw_decision_t *d, char **json) {
   if (!d || !json) return HW_ERR_ARGUMENT;
+  if (!(d = texts(d))) return HW_ERR_NO_MEMORY;
   json_t *o = json_object(), *fb = json_array(), *rej = json_array(), *rank = json_array(), *att = json_array(), *pol = json_object();
   json_object_set_new(o, "heap", str_or_null(d->heap));
   for (size_t i = 0; i < d->fallback_count; i++) json_array_append_new(fb, json_string(d->fallbacks[i]));

@@ -19,12 +19,24 @@ struct hw_decision {
   uint64_t size;
   uint32_t fd_flags;
   char *name;
+  hw_decision_entry *attempts;
+  size_t attempt_count;
+  char *policy_name, *policy_version, *policy_sha256;
+  /* What the texts are built from on their first read (decision.c): the answer's explanations,
+   * the engine's platform (it outlives the buffers that hold decisions) and the request. A
+   * placement builds no sentence nobody reads: they were most of an allocation's time. */
+  const hw_platform_t *platform;
+  hw_explain *explains;
+  uint32_t explain_count;
+  uint64_t requested, devices;
+  int no_fit;           /* the answer was FAIL: no ranking, no fallbacks */
+  uint32_t fail_reason; /* its Reason, for the failure text when no explanation gives one */
+  int built;            /* texts: 0 not yet, 1 built, -1 out of memory while building */
   char *failure;
   char **fallbacks;
   size_t fallback_count;
-  hw_decision_entry *rejected, *ranking, *attempts;
-  size_t rejected_count, ranking_count, attempt_count;
-  char *policy_name, *policy_version, *policy_sha256;
+  hw_decision_entry *rejected, *ranking;
+  size_t rejected_count, ranking_count;
 };
 
 /* Text of a Reason code. rounded: the request's rounded size for the heap (TOO_LARGE), or 0. */
@@ -33,10 +45,13 @@ void hw_reason_text(hw_text *t, const hw_platform_t *p, uint32_t code, uint32_t 
 /* Name of an errno for messages ("ENOMEM"), else "errno N" in buf. */
 const char *hw_errno_name(int e, char *buf, size_t cap);
 
-/* Builds a decision from a PLACE answer's explanations (rejected, ranking, fallbacks, failure);
- * the caller fills heap, size, fd_flags, name and attempts. NULL when out of memory. */
+/* A decision from a PLACE answer: keeps its explanations, from which rejected, ranking,
+ * fallbacks and failure are written on first read; the caller fills heap, size, fd_flags, name
+ * and attempts. `p` must outlive the decision. NULL when out of memory. */
 hw_decision_t *hw_decision_from(const hw_platform_t *p, const hw_outcome *out, uint64_t requested, uint64_t devices,
                               const char *policy_name, const char *policy_version, const char *policy_sha256);
+/* The answer was FAIL with `reason`: the decision keeps rejections and a failure, no ranking. */
+void hw_decision_no_fit(hw_decision_t *d, uint32_t reason);
 /* Appends an allocation attempt that failed with errno e. */
 int hw_decision_add_attempt(hw_decision_t *d, const char *heap, int e);
 void hw_decision_delete(hw_decision_t *d);

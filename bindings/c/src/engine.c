@@ -282,11 +282,13 @@ hw_status_t hw_engine_attach(hw_engine_t *e, hw_buffer_id_t id, const char *devi
 static hw_status_t ensure_placed(hw_engine_t *e, hw_buffer *b) {
   if (b->heap_index >= 0) return HW_OK;
   if (b->decision && !b->decision->heap) {
-    return hw_engine_fail(e, HW_ERR_USAGE, "%s could not be placed: %s", HW_BUFFER_LABEL(b), b->decision->failure ? b->decision->failure : "no heap fits");
+    const char *why = hw_decision_failure(b->decision);
+    return hw_engine_fail(e, HW_ERR_USAGE, "%s could not be placed: %s", HW_BUFFER_LABEL(b), why ? why : "no heap fits");
   }
   hw_status_t st = hw_engine_place_once(e, b);
   if (st == HW_ERR_NO_FIT) {
-    return hw_engine_fail(e, HW_ERR_USAGE, "%s could not be placed: %s", HW_BUFFER_LABEL(b), b->decision && b->decision->failure ? b->decision->failure : "no heap fits");
+    const char *why = b->decision ? hw_decision_failure(b->decision) : NULL;
+    return hw_engine_fail(e, HW_ERR_USAGE, "%s could not be placed: %s", HW_BUFFER_LABEL(b), why ? why : "no heap fits");
   }
   return st;
 }

@@ -141,19 +141,10 @@ hw_status_t hw_engine_place_once(hw_engine_t *e, hw_buffer *b) {
     const hw_op_rec *first = &e->out.ops[0];
     if (first->kind == HW_OP_KIND_FAIL) {
       /* Nothing fits: the decision keeps the rejections and the failure, not the ranking. */
-      for (size_t i = 0; i < d->fallback_count; i++) free(d->fallbacks[i]);
-      d->fallback_count = 0;
-      for (size_t i = 0; i < d->ranking_count; i++) free(d->ranking[i].heap), free(d->ranking[i].reason);
-      d->ranking_count = 0;
-      if (!d->failure) {
-        hw_text t = {0};
-        const char *rn = hw_reason_name(first->arg);
-        if (rn) hw_text_addf(&t, "no heap fits (%s)", rn);
-        else hw_text_addf(&t, "no heap fits (%u)", first->arg);
-        d->failure = hw_text_take(&t);
-      }
+      hw_decision_no_fit(d, first->arg);
       trace_result(e, ev, 0, 1, -1, 0);
-      return hw_engine_fail(e, HW_ERR_NO_FIT, "%s could not be placed: %s", HW_BUFFER_LABEL(b), d->failure ? d->failure : "no heap fits");
+      const char *why = hw_decision_failure(d);
+      return hw_engine_fail(e, HW_ERR_NO_FIT, "%s could not be placed: %s", HW_BUFFER_LABEL(b), why ? why : "no heap fits");
     }
     const hw_backend_heap *heap = &e->heaps[first->heap];
     int fd = -1;
