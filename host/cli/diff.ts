@@ -8,8 +8,9 @@ import { diffWithReport, writeReportFile } from '../report/index.js';
 
 export async function diff(trace: string, opts: { policy?: string[]; json?: boolean; first?: string; report?: string }): Promise<number> {
   if (!opts.policy || opts.policy.length !== 2) throw new InputError('--policy', '', 'diff needs exactly two --policy options (A and B)');
+  // Checked before any module loads: a bad count is the caller's typo, not something to round.
+  const first = opts.first === undefined ? 20 : firstCount(opts.first);
   const [a, b] = await Promise.all(opts.policy.map((p) => loadPolicyFile(p)));
-  const first = opts.first ? Number(opts.first) : 20;
   let report;
   if (opts.report) {
     const r = await diffWithReport(trace, a!, b!, { first });
@@ -20,6 +21,12 @@ export async function diff(trace: string, opts: { policy?: string[]; json?: bool
   }
   process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatDiff(report)}\n`);
   return EXIT.OK;
+}
+
+/** --first: a non-negative decimal integer. */
+function firstCount(text: string): number {
+  if (!/^(0|[1-9][0-9]{0,8})$/.test(text)) throw new InputError('--first', '', `must be a non-negative integer, got ${JSON.stringify(text)}`);
+  return Number(text);
 }
 
 export function formatDiff(r: DiffReport): string {
@@ -38,7 +45,7 @@ export function formatDiff(r: DiffReport): string {
     s += `\nfirst ${r.differences.length} differing calls:\n${d.toString()}`;
   }
   for (const [name, side] of [['A', a], ['B', b]] as const) {
-    if (side.firstViolations.length) s += `\n${name} violations (first ${side.firstViolations.length}): ${side.firstViolations.map((v) => `event ${v.event} buf ${v.buf} ${v.kind}`).join('; ')}`;
+    if (side.firstViolations.length) s += `\n${name} violations (first ${side.firstViolations.length}): ${side.firstViolations.map((v) => `call ${v.event} buf ${v.buf} ${v.kind}`).join('; ')}`;
   }
   return s;
 }

@@ -3,11 +3,12 @@
 // the format checked on every record. Every fault is an InputError naming the file, the byte
 // offset and the record index.
 import { closeSync, readSync } from 'node:fs';
-import { EVENT_USAGE_OFFSET, EventKind, MAX_HEAPS, NONE, EventLayout as EL, NAME_CAPACITY, OUT_OPS_OFFSET, OutHeaderLayout as OH, OpLayout as OL, ExplainLayout as XL, MAX_OPS, MAX_EXPLAIN, OUT_STRINGS_CAPACITY } from '../abi/generated.js';
+import { EVENT_USAGE_OFFSET, EventKind, OpKindName, MAX_HEAPS, NONE, EventLayout as EL, NAME_CAPACITY, OUT_OPS_OFFSET, OutHeaderLayout as OH, OpLayout as OL, ExplainLayout as XL, MAX_OPS, MAX_EXPLAIN, OUT_STRINGS_CAPACITY } from '../abi/generated.js';
 import { InputError } from '../errors.js';
-import { BINARY_VERSIONS, BLOCK_HEADER_SIZE, BLOCK_MAX, FILE_HEADER_SIZE, isBinaryTrace, Rec, REC_NAME, RECORD_HEADER_SIZE } from './binary-format.js';
+import { BINARY_MAGIC, BINARY_VERSIONS, BLOCK_HEADER_SIZE, BLOCK_MAX, FILE_HEADER_SIZE, isBinaryTrace, Rec, REC_NAME, RECORD_HEADER_SIZE, RESULT_FAILED } from './binary-format.js';
 import { crc32 } from './crc32.js';
 import { openTrace } from './open-trace.js';
+import { TraceOrder } from './trace-order.js';
 
 /** Bytes before the event image in an event record (i, n) and before the answer image (i). */
 export const EVENT_PREFIX = 8;
@@ -29,9 +30,8 @@ export class BinaryCursor {
   private pos = 0;
   private blockEnd = 0;
   private eof = false;
-  private nextCall = 0;
-  private nextEvent = 0;
-  private lastEvent = -1;
+  /** The order rules shared with the JSON Lines reader. */
+  private order = new TraceOrder();
   private ended = false;
   /** The header's platform counts, once known (platform()); until then images are only bounded. */
   private heaps = -1;
@@ -42,7 +42,10 @@ export class BinaryCursor {
   constructor(readonly file: string) {
     this.fd = openTrace(file);
     try {
-      if (!this.load(FILE_HEADER_SIZE) || !isBinaryTrace(this.u8)) throw this.error(0, 'not a binary heapwise trace (no HWTRACE magic)');
+      const whole = this.load(FILE_HEADER_SIZE);
+      if (!isBinaryTrace(this.u8.subarray(0, this.fill))) throw this.error(0, 'not a binary heapwise trace (no HWTRACE magic)');
+      // The magic is whole, the version after it is not: a truncated trace, not a foreign file (as the C reader says).
+      if (!whole) throw this.error(BINARY_MAGIC.length, 'truncated: the format version is cut short');
       const v = this.dv.getUint32(8, true);
       if (!BINARY_VERSIONS.includes(v)) throw this.error(8, `binary trace format version ${v}; this reader knows versions ${BINARY_VERSIONS.join(' and ')}`);
       this.version = v;
@@ -110,18 +113,23 @@ export class BinaryCursor {
     return true;
   }
 
+  /** An InputError about a block: named by the record it would start with (the next one). */
+  private blockError(at: number, detail: string): InputError {
+    return new InputError(this.file, `byte ${this.base + at} (record ${this.index + 1})`, detail);
+  }
+
   private openBlock(): void {
     if (!this.load(BLOCK_HEADER_SIZE)) {
-      throw this.fill === this.pos ? this.error(this.pos, `truncated: no end record after ${this.index} records`) : this.error(this.pos, 'truncated: block header cut short');
+      throw this.fill === this.pos ? this.blockError(this.pos, `truncated: no end record after ${this.index} records`) : this.blockError(this.pos, 'truncated: block header cut short');
     }
     const p = this.pos;
     const len = this.dv.getUint32(p, true);
     const crc = this.dv.getUint32(p + 4, true);
-    if (len === 0 || len > BLOCK_MAX) throw this.error(p, `corrupted block length ${len} (1 to ${BLOCK_MAX})`);
-    if (!this.load(BLOCK_HEADER_SIZE + len)) throw this.error(this.pos, `truncated: block of ${len} bytes, the file ends ${this.fill - this.pos - BLOCK_HEADER_SIZE} bytes into it`);
+    if (len === 0 || len > BLOCK_MAX) throw this.blockError(p, `corrupted block length ${len} (1 to ${BLOCK_MAX})`);
+    if (!this.load(BLOCK_HEADER_SIZE + len)) throw this.blockError(this.pos, `truncated: block of ${len} bytes, the file ends ${this.fill - this.pos - BLOCK_HEADER_SIZE} bytes into it`);
     const q = this.pos;
     const actual = crc32(this.u8, q + BLOCK_HEADER_SIZE, q + BLOCK_HEADER_SIZE + len);
-    if (actual !== crc) throw this.error(q, `corrupted block: CRC-32 ${hex(actual)}, recorded ${hex(crc)}`);
+    if (actual !== crc) throw this.blockError(q, `corrupted block: CRC-32 ${hex(actual)}, recorded ${hex(crc)}`);
     this.blockEnd = q + BLOCK_HEADER_SIZE + len;
     this.pos = q + BLOCK_HEADER_SIZE;
   }
@@ -159,48 +167,51 @@ export class BinaryCursor {
   private check(): void {
     const t = this.type;
     if (this.index === 1 && t !== Rec.header) throw this.fault('the first record must be the header');
+    let wrong: string | null = null;
     switch (t) {
       case Rec.header:
         if (this.index !== 1) throw this.fault('a second header');
         return;
-      case Rec.call: {
-        const n = this.u32(0);
-        if (n !== this.nextCall) throw this.fault(`call ${n} out of order (expected ${this.nextCall})`);
-        this.nextCall++;
-        return;
-      }
+      case Rec.call:
+        wrong = this.order.call(this.u32(0));
+        break;
       case Rec.event: {
-        const i = this.u32(0);
-        if (i !== this.nextEvent) throw this.fault(`event ${i} out of order (expected ${this.nextEvent})`);
-        this.nextEvent++;
-        this.lastEvent = i;
-        this.checkEventImage();
-        return;
+        const n = this.u32(4);
+        wrong = this.order.event(this.u32(0), n === NONE ? -1 : n);
+        if (!wrong) this.checkEventImage();
+        break;
       }
-      case Rec.answer:
+      case Rec.answer: {
+        const i = this.u32(0);
+        this.checkAnswerImage();
+        wrong = this.order.answer(i, this.dv.getUint32(this.start + ANSWER_PREFIX + OH.opCount, true));
+        break;
+      }
       case Rec.fault:
-      case Rec.result:
-      case Rec.log: {
+        wrong = this.order.fault(this.u32(0));
+        break;
+      case Rec.log:
+        wrong = this.order.log(this.u32(0));
+        break;
+      case Rec.result: {
         const i = this.u32(0);
-        if (i !== this.lastEvent) throw this.fault(`for event ${i} does not follow it (last event ${this.lastEvent})`);
-        if (t === Rec.answer) this.checkAnswerImage();
-        return;
+        const op = this.dv.getInt32(this.start + 4, true);
+        if (this.start + 9 > this.end) throw this.fault('cut short');
+        if (op < 0) throw this.fault(`op ${op} is negative`);
+        wrong = this.order.result(i, op, this.u8[this.start + 8] === RESULT_FAILED ? false : true);
+        break;
       }
-      case Rec.swap: {
-        const i = this.u32(0);
-        if (i !== this.nextEvent) throw this.fault(`swap before event ${i}, but the next event is ${this.nextEvent}`);
-        return;
-      }
-      case Rec.end: {
-        const calls = this.u32(0);
-        const events = this.u32(4);
-        if (calls !== this.nextCall || events !== this.nextEvent) throw this.fault(`counts ${calls} calls and ${events} events; the trace holds ${this.nextCall} and ${this.nextEvent}`);
-        this.ended = true;
-        return;
-      }
+      case Rec.swap:
+        wrong = this.order.swap(this.u32(0));
+        break;
+      case Rec.end:
+        wrong = this.order.end(this.u32(0), this.u32(4));
+        this.ended = !wrong;
+        break;
       default:
         throw this.error(this.recordAt, `unknown record type ${t}`);
     }
+    if (wrong) throw this.fault(wrong);
   }
 
   private checkEventImage(): void {
@@ -213,6 +224,7 @@ export class BinaryCursor {
     // Bounded whatever the platform says: replay copies the image into the module's input region.
     const usage = (len - EVENT_USAGE_OFFSET) / 8;
     if (usage > MAX_HEAPS || (kind === EventKind.PLACE && this.heaps >= 0 && usage !== this.heaps)) throw this.fault(`PLACE image carries usage of ${usage} heaps; the platform has ${this.heaps}`);
+    if (this.dv.getUint32(b + EL.access, true) > 3 || this.dv.getUint32(b + EL.cpu, true) > 3) throw this.fault('access and cpu must be Access values (0-3)');
     if (this.dv.getUint32(b + EL.nameLen, true) > NAME_CAPACITY) throw this.fault(`name of ${this.dv.getUint32(b + EL.nameLen, true)} bytes (at most ${NAME_CAPACITY})`);
     if (this.heaps < 0) return;
     const device = this.dv.getUint32(b + EL.device, true);
@@ -231,6 +243,12 @@ export class BinaryCursor {
     if (ops > MAX_OPS || explains > MAX_EXPLAIN || strings > OUT_STRINGS_CAPACITY) throw this.fault(`answer counts ${ops} ops, ${explains} explanations, ${strings} string bytes exceed the output region`);
     const want = OUT_OPS_OFFSET + ops * OL.SIZE + explains * XL.SIZE + strings;
     if (len !== want) throw this.fault(`answer image of ${len} bytes; its counts make ${want}`);
+    for (let k = 0, o = b + OUT_OPS_OFFSET; k < ops; k++, o += OL.SIZE) {
+      const kind = this.dv.getUint32(o + OL.kind, true);
+      if (OpKindName[kind] === undefined) throw this.fault(`op ${k} has unknown kind ${kind}`);
+      const heap = this.dv.getUint32(o + OL.heap, true);
+      if (heap !== NONE && this.heaps >= 0 && heap >= this.heaps) throw this.fault(`op ${k} heap index ${heap} outside the platform's ${this.heaps} heaps`);
+    }
   }
 }
 

@@ -6,6 +6,7 @@ import { BinaryCursor } from './binary-cursor.js';
 import { RecordFields } from './binary-fields.js';
 import { ACCESS_WORDS, ALLOC_DEFERRED, ALLOC_PROTECTED, CALL_OPS, OTHER_WORD, Rec, RESULT_FAILED, RESULT_OK, RESULT_OK_FD } from './binary-format.js';
 import { answerOf, eventOf } from './binary-images.js';
+import { FAULT_KINDS, SWAP_REASONS } from './jsonl-fields.js';
 import { answerLine, eventLine, logLine, TRACE_FORMAT } from './lines.js';
 import { recordedManifest, type RecordedPolicy } from './trace-manifest.js';
 import type { TraceHeader, TraceLine } from './reader.js';
@@ -52,9 +53,10 @@ export function deviceNames(h: TraceHeader): string[] {
   return Array.isArray(devices) ? devices.map((d) => String(d?.name)) : [];
 }
 
-function word(f: RecordFields, c: BinaryCursor, what: string): string {
+/** An access word; `refusable` words (begin calls) may be one the engine refused, written as text. */
+function word(f: RecordFields, c: BinaryCursor, what: string, refusable = true): string {
   const code = f.u8(what);
-  if (code === OTHER_WORD) return f.str(what);
+  if (code === OTHER_WORD && refusable) return f.str(what);
   const w = ACCESS_WORDS[code];
   if (w === undefined) throw c.fault(`${what} ${code} is not an Access value`);
   return w;
@@ -76,7 +78,7 @@ function callOf(c: BinaryCursor, devices: string[]): TraceLine {
   let out: TraceLine;
   if (op === 'alloc') {
     const size = f.u64('size').toString();
-    const cpu = word(f, c, 'cpu');
+    const cpu = word(f, c, 'cpu', false); // allocate checks cpu before it records the call
     const flags = f.u8('flags');
     const name = f.optStr('name');
     const count = f.u32('device count');
@@ -104,7 +106,11 @@ function resultOf(c: BinaryCursor): TraceLine {
   const outcome = f.u8('outcome');
   let out: TraceLine;
   if (outcome === RESULT_OK) out = { t: 'result', line: c.index, i, op, ok: true };
-  else if (outcome === RESULT_OK_FD) out = { t: 'result', line: c.index, i, op, ok: true, fd: f.i32('fd') };
+  else if (outcome === RESULT_OK_FD) {
+    const fd = f.i32('fd');
+    if (fd < 0) throw c.fault(`fd ${fd} is negative`);
+    out = { t: 'result', line: c.index, i, op, ok: true, fd };
+  }
   else if (outcome === RESULT_FAILED) out = { t: 'result', line: c.index, i, op, ok: false, errno: f.u32('errno'), code: f.str('code') };
   else throw c.fault(`outcome ${outcome} (0, 1 or 2)`);
   f.done();
@@ -128,6 +134,7 @@ export function lineOf(c: BinaryCursor, devices: string[]): TraceLine {
       const f = new RecordFields(c);
       const out = { t: 'fault' as const, line: c.index, i: f.u32('i'), kind: f.str('kind'), message: f.str('message') };
       f.done();
+      if (!FAULT_KINDS.has(out.kind)) throw c.fault(`kind ${JSON.stringify(out.kind)} (one of ${[...FAULT_KINDS].join(', ')})`);
       return out;
     }
     case Rec.result:
@@ -136,6 +143,7 @@ export function lineOf(c: BinaryCursor, devices: string[]): TraceLine {
       const f = new RecordFields(c);
       const out = { t: 'swap' as const, line: c.index, i: f.u32('i'), reason: f.str('reason'), policy: policyOf(c, f) };
       f.done();
+      if (!SWAP_REASONS.has(out.reason)) throw c.fault(`reason ${JSON.stringify(out.reason)} (explicit or fault)`);
       return out;
     }
     case Rec.log: {
@@ -144,6 +152,7 @@ export function lineOf(c: BinaryCursor, devices: string[]): TraceLine {
       const fd = f.u8('fd');
       const text = f.str('text');
       f.done();
+      if (fd !== 1 && fd !== 2) throw c.fault(`fd ${fd} (1 or 2)`);
       return { t: 'log', line: c.index, raw: logLine(i, fd, text), i, fd, text };
     }
     case Rec.end:

@@ -103,6 +103,15 @@ async function run(c: BinaryCursor, file: string, opts: ReplayOptions): Promise<
     }
   };
 
+  /** What the module said instead of a recorded log line: its answer line or fault (decoded on this cold path). */
+  const settled = (): string => {
+    if (pending === 'fast' && !actualFault) {
+      full(fresh());
+      pending = 'full';
+    }
+    return actualFault ? faultText(actualFault) : actualText;
+  };
+
   while (c.next()) {
     if (opts.onProgress && (c.index & 4095) === 0) opts.onProgress(c.bytesRead, total);
     switch (c.type) {
@@ -133,6 +142,7 @@ async function run(c: BinaryCursor, file: string, opts: ReplayOptions): Promise<
           pending = 'fast';
         }
         logs = inst.logs;
+        if (opts.onLog) for (const x of logs) opts.onLog(logLine(eventIndex, x.fd, x.text), false);
         if (actualFault) inst = fresh(); // modules are stateless: a fresh instance continues where the faulted one stopped
         break;
       }
@@ -142,15 +152,16 @@ async function run(c: BinaryCursor, file: string, opts: ReplayOptions): Promise<
         const text = f.str('text');
         f.done();
         if (!pending) throw c.fault('log record without its event');
+        if (opts.onLog) opts.onLog(logLine(eventIndex, fd, text), true);
         const got = logs.shift();
         if (!got || got.fd !== fd || got.text !== text) {
-          return diverged({ event: eventIndex, line: c.index, expected: logLine(eventIndex, fd, text), actual: got ? logLine(eventIndex, got.fd, got.text) : '(no log line)' });
+          return diverged({ event: eventIndex, line: c.index, expected: logLine(eventIndex, fd, text), actual: got ? logLine(eventIndex, got.fd, got.text) : settled() });
         }
         break;
       }
       case Rec.answer: {
         if (!pending) throw c.fault('answer record without its event');
-        if (logs.length) return diverged({ event: eventIndex, line: c.index, expected: '(no more log lines)', actual: logLine(eventIndex, logs[0]!.fd, logs[0]!.text) });
+        if (logs.length) return diverged({ event: eventIndex, line: c.index, expected: answerLine(eventIndex, answerOf(c)), actual: logLine(eventIndex, logs[0]!.fd, logs[0]!.text) });
         const opCount = c.dv.getUint32(c.start + ANSWER_PREFIX + OH.opCount, true);
         if (pending === 'fast' && !actualFault && opCount <= Math.min(opCap, MAX_OPS) && sameAnswer(inst, c)) {
           pending = null;
@@ -166,11 +177,11 @@ async function run(c: BinaryCursor, file: string, opts: ReplayOptions): Promise<
       }
       case Rec.fault: {
         if (!pending) throw c.fault('fault record without its event');
-        if (logs.length) return diverged({ event: eventIndex, line: c.index, expected: '(no more log lines)', actual: logLine(eventIndex, logs[0]!.fd, logs[0]!.text) });
         const f = new RecordFields(c, 4);
         const kind = f.str('kind');
         const message = f.str('message');
         f.done();
+        if (logs.length) return diverged({ event: eventIndex, line: c.index, expected: `fault (${kind}): ${message}`, actual: logLine(eventIndex, logs[0]!.fd, logs[0]!.text) });
         // The module answered: whether that answer is refused is the full path's to say.
         if (pending === 'fast' && !actualFault) {
           full(fresh());

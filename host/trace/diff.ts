@@ -10,7 +10,7 @@ import type { PolicyIdentity, PolicyModule } from '../module/policy-module.js';
 import { parsePlatform } from '../platform/parse.js';
 import type { CpuUse } from '../platform/types.js';
 import { Referee, type Violation } from '../referee/coherency.js';
-import { readTrace, type TraceHeader, type TraceLine } from './reader.js';
+import { isBinaryTraceFile, readTrace, type TraceHeader, type TraceLine } from './reader.js';
 
 export interface PolicySide {
   policy: PolicyIdentity;
@@ -69,7 +69,7 @@ class Side {
 
   hook: DiffSideHook = {};
 
-  constructor(mod: PolicyModule, platform: ReturnType<typeof parsePlatform>) {
+  constructor(mod: PolicyModule, platform: ReturnType<typeof parsePlatform>, private readonly file: string, private readonly unit: 'line' | 'record') {
     this.engine = Engine.create(mod, platform, { backend: new ModelBackend() });
     // Violations are located by trace call, the numbering of the differing calls.
     this.referee = new Referee(platform, { locate: (ev, buf) => ({ event: ev.call, buf: buf.id }) });
@@ -110,7 +110,7 @@ class Side {
         this.buffers.set(c.buf, b);
         if (!c.deferred) { this.noteDecision(b); if (!b.placed) this.failed.add(c.buf); }
       } else if (!buf) {
-        throw new InputError('trace', `call ${c.n}`, `${c.op} on buffer ${c.buf} that no alloc created`);
+        throw new InputError(this.file, `${this.unit} ${c.line}`, `call ${c.n}: ${c.op} on buffer ${c.buf} that no alloc created`);
       } else if (c.op === 'free') {
         this.engine.free(buf);
         this.buffers.delete(c.buf);
@@ -153,8 +153,10 @@ export async function diff(file: string, a: PolicyModule, b: PolicyModule, opts:
   const it = readTrace(file);
   const header = (await it.next()).value as TraceHeader;
   const platform = parsePlatform(header.platform, file, 'line 1 /platform');
-  const sa = new Side(a, platform);
-  const sb = new Side(b, platform);
+  // A binary trace's calls are named by record index (the line of its dump).
+  const unit = isBinaryTraceFile(file) ? 'record' : 'line';
+  const sa = new Side(a, platform, file, unit);
+  const sb = new Side(b, platform, file, unit);
   if (opts.side) {
     sa.hook = opts.side(sa.engine, 0);
     sb.hook = opts.side(sb.engine, 1);

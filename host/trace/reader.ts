@@ -3,9 +3,11 @@
 // trace, read through binary-lines.ts: the byte offset and record).
 import { createReadStream, readSync, closeSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { EventKind, NONE } from '../abi/generated.js';
 import { InputError } from '../errors.js';
 import type { EventRecord } from '../engine/engine.js';
+import { Fields } from './jsonl-fields.js';
+import { answerOps, callFrom, endFrom, eventFrom, faultFrom, logFrom, resultFrom, swapFrom, type PlatformShape } from './jsonl-lines.js';
+import { TraceOrder } from './trace-order.js';
 import { TRACE_FORMAT, TRACE_VERSIONS } from './lines.js';
 import { recordedManifest, type RecordedPolicy } from './trace-manifest.js';
 import { openTrace } from './open-trace.js';
@@ -33,38 +35,6 @@ export type TraceLine =
   | { t: 'log'; line: number; raw: string; i: number; fd: number; text: string }
   | { t: 'swap'; line: number; i: number; reason: string; policy: TraceHeader['policy'] }
   | { t: 'end'; line: number; calls: number; events: number };
-
-const KIND: Record<string, number> = Object.fromEntries(Object.entries(EventKind).map(([k, v]) => [k, v]));
-const u64 = (s: unknown, file: string, line: number, field: string): bigint => {
-  if (typeof s !== 'string' || !/^\d+$/.test(s)) throw new InputError(file, `line ${line}`, `${field} must be a decimal string, got ${JSON.stringify(s)}`);
-  const v = BigInt(s);
-  if (v >= 1n << 64n) throw new InputError(file, `line ${line}`, `${field} does not fit in 64 bits`);
-  return v;
-};
-const int = (v: unknown, file: string, line: number, field: string, min = 0): number => {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > 0xffffffff) throw new InputError(file, `line ${line}`, `${field} must be an integer, got ${JSON.stringify(v)}`);
-  return v;
-};
-const idx = (v: unknown, file: string, line: number, field: string) => {
-  const n = int(v, file, line, field, -1);
-  return n === -1 ? NONE : n;
-};
-
-function eventFrom(o: Record<string, unknown>, file: string, line: number): EventRecord {
-  const kind = KIND[o.kind as string];
-  if (kind === undefined) throw new InputError(file, `line ${line}`, `unknown event kind ${JSON.stringify(o.kind)}`);
-  if (typeof o.state !== 'string' || !/^[0-9a-f]{64}$/.test(o.state)) throw new InputError(file, `line ${line}`, 'state must be 64 lowercase hex digits');
-  if (typeof o.name !== 'string') throw new InputError(file, `line ${line}`, 'name must be a string');
-  const usage = o.usage === null ? null : Array.isArray(o.usage) ? o.usage.map((u, k) => u64(u, file, line, `usage[${k}]`)) : (() => { throw new InputError(file, `line ${line}`, 'usage must be an array or null'); })();
-  return {
-    index: int(o.i, file, line, 'i'), call: int(o.n, file, line, 'n', -1), kind, buf: int(o.buf, file, line, 'buf'),
-    device: idx(o.device, file, line, 'device'), access: int(o.access, file, line, 'access'),
-    size: u64(o.size, file, line, 'size'), devices: u64(o.devices, file, line, 'devices'), failedHeaps: u64(o.failedHeaps, file, line, 'failedHeaps'),
-    heap: idx(o.heap, file, line, 'heap'), cpu: int(o.cpu, file, line, 'cpu'), flags: int(o.flags, file, line, 'flags'),
-    lastErrno: int(o.lastErrno, file, line, 'lastErrno'), name: new TextEncoder().encode(o.name), usage,
-    state: Uint8Array.from(Buffer.from(o.state, 'hex')),
-  };
-}
 
 /** The first line of a file (for a header check before streaming), read in small pieces. */
 export function readFirstLine(file: string): string | undefined {
@@ -135,7 +105,11 @@ export function parseHeader(text: string | undefined, file: string): TraceHeader
   if (!TRACE_VERSIONS.includes(h.version)) throw new InputError(file, 'line 1', `trace format version ${h.version}; this reader knows versions ${TRACE_VERSIONS.join(' and ')}`);
   if (typeof h.policy?.sha256 !== 'string' || typeof h.platform !== 'object') throw new InputError(file, 'line 1', 'header lacks policy or platform');
   checkRecordedManifest(h.policy, h.version, file, 'line 1');
-  if (!Number.isInteger(h.limits?.fuel) || !Number.isInteger(h.limits?.opCap)) throw new InputError(file, 'line 1', 'header lacks limits {fuel, opCap}');
+  const f = new Fields(file).at(h as unknown as Record<string, unknown>, 1);
+  const limits = f.object('limits');
+  f.u32('limits.fuel', limits.fuel);
+  f.u32('limits.opCap', limits.opCap);
+  if (limits.log !== undefined) f.bool('limits.log', limits.log);
   return h;
 }
 
@@ -150,13 +124,15 @@ export async function* readTrace(file: string, onBytes?: (bytes: number) => void
   }
   const stream = createReadStream(file, { encoding: 'utf8' });
   const lines = createInterface({ input: stream, crlfDelay: Infinity });
+  const order = new TraceOrder();
+  const f = new Fields(file);
+  let shape: PlatformShape = { devices: new Set(), heaps: 0 };
   let n = 0;
-  let nextCall = 0;
-  let nextEvent = 0;
-  let lastEvent = -1;
-  let ended = false;
   let bytes = 0;
   let version = 0;
+  const check = (at: string, wrong: string | null) => {
+    if (wrong) throw new InputError(file, at, wrong);
+  };
   try {
     for await (const text of lines) {
       n++;
@@ -165,52 +141,68 @@ export async function* readTrace(file: string, onBytes?: (bytes: number) => void
       if (n === 1) {
         const h = parseHeader(text, file);
         version = h.version;
+        shape = platformShape(h);
         yield h;
         continue;
       }
-      if (ended) throw new InputError(file, `line ${n}`, 'content after the end line');
+      const at = `line ${n}`;
+      if (order.done) throw new InputError(file, at, 'content after the end line');
       let o: Record<string, unknown>;
       try {
         o = JSON.parse(text);
       } catch {
-        throw new InputError(file, `line ${n}`, `corrupted line (not JSON): ${text.slice(0, 60)}`);
+        throw new InputError(file, at, `corrupted line (not JSON): ${text.slice(0, 60)}`);
       }
-      const at = `line ${n}`;
+      if (typeof o !== 'object' || o === null || Array.isArray(o)) throw new InputError(file, at, 'not a JSON object');
+      f.at(o, n);
       switch (o.t) {
         case 'call': {
-          if (o.n !== nextCall) throw new InputError(file, at, `call ${String(o.n)} out of order (expected ${nextCall})`);
-          nextCall++;
-          yield { ...(o as object), line: n } as TraceLine;
+          const c = callFrom(f, shape);
+          check(at, order.call(c.n));
+          yield c;
           break;
         }
         case 'event': {
-          if (o.i !== nextEvent) throw new InputError(file, at, `event ${String(o.i)} out of order (expected ${nextEvent})`);
-          nextEvent++;
-          lastEvent = o.i as number;
-          yield { t: 'event', line: n, raw: text, ev: eventFrom(o, file, n) };
+          const ev = eventFrom(f, shape);
+          check(at, order.event(ev.index, ev.call));
+          yield { t: 'event', line: n, raw: text, ev };
           break;
         }
-        case 'answer':
-        case 'fault':
-        case 'result':
+        case 'answer': {
+          const ops = answerOps(f, shape);
+          check(at, order.answer(o.i as number, ops));
+          yield { t: 'answer', line: n, raw: text, i: o.i as number };
+          break;
+        }
+        case 'fault': {
+          const l = faultFrom(f);
+          check(at, order.fault(l.i));
+          yield l;
+          break;
+        }
+        case 'result': {
+          const l = resultFrom(f);
+          check(at, order.result(l.i, l.op, l.ok));
+          yield l;
+          break;
+        }
         case 'log': {
-          if (o.i !== lastEvent) throw new InputError(file, at, `${o.t} for event ${String(o.i)} does not follow it (last event ${lastEvent})`);
-          if (o.t === 'answer') yield { t: 'answer', line: n, raw: text, i: o.i as number };
-          else if (o.t === 'log') yield { ...(o as object), line: n, raw: text } as TraceLine;
-          else yield { ...(o as object), line: n } as TraceLine;
+          const l = logFrom(f, text);
+          check(at, order.log(l.i));
+          yield l;
           break;
         }
         case 'swap': {
-          if (o.i !== nextEvent) throw new InputError(file, at, `swap before event ${String(o.i)}, but the next event is ${nextEvent}`);
-          if (typeof (o.policy as { sha256?: unknown })?.sha256 !== 'string') throw new InputError(file, at, 'swap lacks the policy identity');
-          checkRecordedManifest(o.policy as RecordedPolicy, version, file, at);
-          yield { ...(o as object), line: n } as TraceLine;
+          const l = swapFrom(f);
+          check(at, order.swap(l.i));
+          checkRecordedManifest(l.policy, version, file, at);
+          yield l;
           break;
         }
         case 'end': {
-          if (o.calls !== nextCall || o.events !== nextEvent) throw new InputError(file, at, `end line counts ${String(o.calls)} calls and ${String(o.events)} events; the trace holds ${nextCall} and ${nextEvent}`);
-          ended = true;
-          yield { t: 'end', line: n, calls: nextCall, events: nextEvent };
+          const l = endFrom(f);
+          check(at, order.end(l.calls, l.events));
+          yield l;
           break;
         }
         default:
@@ -222,5 +214,11 @@ export async function* readTrace(file: string, onBytes?: (bytes: number) => void
     stream.destroy();
   }
   if (n === 0) throw new InputError(file, 'line 1', 'empty trace');
-  if (!ended) throw new InputError(file, `line ${n}`, `truncated: no end line after ${n} lines`);
+  if (!order.done) throw new InputError(file, `line ${n}`, `truncated: no end line after ${n} lines`);
+}
+
+/** The header platform's device names and heap count, which lines are checked against. */
+export function platformShape(h: TraceHeader): PlatformShape {
+  const p = h.platform as { devices?: { name?: unknown }[]; heaps?: unknown[] };
+  return { devices: new Set(Array.isArray(p.devices) ? p.devices.map((d) => String(d?.name)) : []), heaps: Array.isArray(p.heaps) ? p.heaps.length : 0 };
 }

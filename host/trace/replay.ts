@@ -31,6 +31,8 @@ export interface ReplayReport {
 }
 
 export interface ReplayOptions {
+  /** Each log line as it is met: the recorded one (`recorded`), or one the replayed module wrote. */
+  onLog?: (line: string, recorded: boolean) => void;
   /** Replay with this module instead of the one the trace names. */
   policy?: PolicyModule;
   opCap?: number;
@@ -79,15 +81,18 @@ export async function replay(file: string, opts: ReplayOptions = {}): Promise<Re
         logs = inst.logs.map((x) => logLine(l.ev.index, x.fd, x.text));
         inst = fresh(); // modules are stateless: a fresh instance continues where the faulted one stopped
       }
+      if (opts.onLog) for (const x of logs) opts.onLog(x, false);
       pending = { i: l.ev.index, text, line: l.line, logs };
     } else if (l.t === 'log') {
       if (!pending) throw new InputError(file, `line ${l.line}`, 'log line without its event');
-      const actual = pending.logs.shift() ?? '(no log line)';
+      opts.onLog?.(l.raw, true);
+      // Out of log lines, the module's next word is its answer (or fault): that is what differs.
+      const actual = pending.logs.shift() ?? pending.text;
       if (actual !== l.raw) return { identical: false, events, recorded, policy: instIdentity(inst), divergence: { event: pending.i, line: l.line, expected: l.raw, actual } };
     } else if (l.t === 'answer' || l.t === 'fault') {
       if (!pending) throw new InputError(file, `line ${l.line}`, `${l.t} without its event`);
-      if (pending.logs.length) return { identical: false, events, recorded, policy: instIdentity(inst), divergence: { event: pending.i, line: l.line, expected: '(no more log lines)', actual: pending.logs[0]! } };
       const expected = l.t === 'answer' ? l.raw : faultText(l.kind);
+      if (pending.logs.length) return { identical: false, events, recorded, policy: instIdentity(inst), divergence: { event: pending.i, line: l.line, expected: l.t === 'answer' ? l.raw : `fault (${l.kind}): ${l.message}`, actual: pending.logs[0]! } };
       if (expected !== pending.text) {
         return { identical: false, events, recorded, policy: instIdentity(inst), divergence: { event: pending.i, line: l.line, expected: l.t === 'answer' ? l.raw : `fault (${l.kind}): ${l.message}`, actual: pending.text } };
       }

@@ -9,6 +9,7 @@
 
 #include "check.h"
 #include "heapwise.h"
+#include "sessions.h"
 
 static char tmpl[] = "/tmp/heapwise-binary-XXXXXX";
 static const char *dir;
@@ -26,16 +27,7 @@ static hw_status_t record_to(const char *path, FILE *out, int finish) {
   hw_policy_load_builtin("default", NULL, &pol, NULL);
   hw_status_t st = hw_engine_new(pol, p, NULL, &e, NULL);
   if (st == HW_OK) st = out ? hw_engine_trace_start_as(e, out, HW_TRACE_BINARY, NULL) : hw_engine_trace_open(e, path, NULL);
-  const char *devs[] = {hw_platform_device_name(p, 0)};
-  for (int k = 0; k < 3 && st == HW_OK; k++) {
-    hw_alloc_request_t r = {1843200u << k, devs, 1, HW_ACCESS_READ, 0, k ? "cam" : NULL, 0};
-    hw_buffer_id_t id;
-    st = hw_engine_allocate(e, &r, &id);
-    if (st == HW_OK) st = hw_engine_cpu_access(e, id, HW_ACCESS_READ);
-    if (st == HW_OK) st = hw_engine_export(e, id, NULL);
-    if (st == HW_OK) st = hw_engine_cpu_access(e, id, HW_ACCESS_WRITE);
-  }
-  if (st == HW_OK) st = hw_engine_free_all(e);
+  if (st == HW_OK) st = camera_session(e, p, 3, 1);
   if (st == HW_OK && finish) st = hw_engine_trace_finish(e);
   hw_engine_delete(e);
   hw_policy_delete(pol);

@@ -19,6 +19,8 @@ typedef struct jsonl {
   unsigned long line;
   int64_t version; /* the header's: 2 records manifests */
   int64_t last_event, pending;
+  hw_trace_order order; /* the format's order rules, shared with the binary reader */
+  int checking;         /* after a divergence: lines are only checked (hw_replay_hold) */
   /* The log lines the module wrote for the pending event, compared one by one with the
    * recorded ones (copied: a fault drops the instance before they are compared). */
   char **logs;
@@ -60,6 +62,8 @@ static hw_status_t on_header(jsonl *j, json_t *o, const char *t) {
   if (!json_is_string(fmt) || strcmp(json_string_value(fmt), "heapwise-trace") != 0) return bad(j, "format is not heapwise-trace");
   j->version = json_is_integer(ver) ? json_integer_value(ver) : -1;
   if (j->version < 1 || j->version > HW_TRACE_VERSION) return bad(j, "trace version %lld; this reader knows versions 1 and %d", (long long)j->version, HW_TRACE_VERSION);
+  char why[256];
+  if (!hw_trace_check_header(o, why, sizeof why)) return bad(j, "%s", why);
   json_t *policy = json_object_get(o, "policy");
   hw_manifest *m;
   hw_status_t st = recorded_manifest(j, policy, "header", &m);
@@ -176,6 +180,28 @@ void hw_replay_result_clear(hw_replay_result_t *r) {
   memset(r, 0, sizeof *r);
 }
 
+/* The order rules for a checked line (facts: its fields). */
+static int in_order(jsonl *j, const char *t, const hw_line_facts *f, char *why, size_t cap) {
+  hw_trace_order *o = &j->order;
+  switch (t[0]) {
+    case 'c': return hw_order_call(o, f->n, why, cap);
+    case 'e': return t[1] == 'v' ? hw_order_event(o, f->i, f->n, why, cap) : hw_order_end(o, f->calls, f->events, why, cap);
+    case 'l': return hw_order_log(o, f->i, why, cap);
+    case 'a': return hw_order_answer(o, f->i, f->ops, why, cap);
+    case 'f': return hw_order_fault(o, f->i, why, cap);
+    case 'r': return hw_order_result(o, f->i, f->op, f->ok, why, cap);
+    default: return hw_order_swap(o, f->i, why, cap);
+  }
+}
+
+/* A line after the header: every field typed (docs/trace.md), then the order rules. */
+static hw_status_t check_line(jsonl *j, json_t *o, const char *t) {
+  hw_line_facts f;
+  char why[320];
+  if (!hw_trace_check_line(o, t, j->r->platform, &f, why, sizeof why) || !in_order(j, t, &f, why, sizeof why)) return bad(j, "%s", why);
+  return HW_OK;
+}
+
 /* One line; *ended set by the end line. */
 static hw_status_t on_line(jsonl *j, char *line, size_t n, int *ended) {
   json_error_t je;
@@ -188,11 +214,14 @@ static hw_status_t on_line(jsonl *j, char *line, size_t n, int *ended) {
   hw_status_t st = HW_OK;
   if (!t) st = bad(j, "missing line type \"t\"");
   else if (j->line == 1) st = on_header(j, o, t);
-  else if (!strcmp(t, "event")) st = on_event(j, o);
+  else if ((st = check_line(j, o, t)) != HW_OK) {
+  } else if (!strcmp(t, "end")) *ended = 1;
+  else if (j->checking) {
+    /* After a divergence the lines are only checked. */
+  } else if (!strcmp(t, "event")) st = on_event(j, o);
   else if (!strcmp(t, "log")) st = on_log(j, o, line);
   else if (!strcmp(t, "answer") || !strcmp(t, "fault")) st = on_outcome(j, o, t, line);
   else if (!strcmp(t, "swap")) st = on_swap(j, o);
-  else if (!strcmp(t, "end")) *ended = 1;
   json_decref(o);
   return st;
 }
@@ -204,6 +233,7 @@ static hw_status_t replay_lines(replay *r, FILE *f) {
   ssize_t n;
   hw_status_t st = HW_OK;
   int ended = 0;
+  hw_error_t *held = NULL;
   while ((n = getline(&line, &cap, f)) > 0) {
     j.line++;
     if (line[n - 1] == '\n') line[--n] = 0;
@@ -211,12 +241,19 @@ static hw_status_t replay_lines(replay *r, FILE *f) {
       st = bad(&j, "line after the end line");
       goto done;
     }
-    if ((st = on_line(&j, line, (size_t)n, &ended)) != HW_OK) goto done;
+    st = on_line(&j, line, (size_t)n, &ended);
+    if (st == HW_ERR_DIVERGED && !j.checking) {
+      hw_replay_hold(r, &held);
+      j.checking = 1;
+      st = HW_OK;
+    }
+    if (st != HW_OK) goto done;
   }
   if (j.line == 0) st = hw_fail(r->error, HW_ERR_INPUT, "%s: empty trace", r->path);
   else if (!ended) st = hw_fail(r->error, HW_ERR_INPUT, "%s: no end line after line %lu (truncated trace)", r->path, j.line);
-  else if (j.pending >= 0) st = hw_fail(r->error, HW_ERR_INPUT, "%s: event %lld has no answer", r->path, (long long)j.pending);
+  else if (!j.checking && j.pending >= 0) st = hw_fail(r->error, HW_ERR_INPUT, "%s: event %lld has no answer", r->path, (long long)j.pending);
 done:
+  if (j.checking) st = hw_replay_settle(r, st, held);
   free(line);
   drop_logs(&j);
   free(j.logs);

@@ -95,6 +95,22 @@ hw_status_t hw_replay_diverged(replay *r, uint32_t event, unsigned long line, co
                  actual);
 }
 
+void hw_replay_hold(replay *r, hw_error_t **held) {
+  *held = r->error ? *r->error : NULL;
+  if (r->error) *r->error = NULL;
+}
+
+hw_status_t hw_replay_settle(replay *r, hw_status_t rest, hw_error_t *held) {
+  if (rest == HW_OK) {
+    if (r->error) *r->error = held;
+    else hw_error_delete(held);
+    return HW_ERR_DIVERGED;
+  }
+  hw_error_delete(held);
+  hw_replay_result_clear(r->result);
+  return rest;
+}
+
 void hw_replay_release(replay *r) {
   free(r->out);
   hw_text_free(&r->actual);

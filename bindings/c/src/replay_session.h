@@ -53,6 +53,12 @@ void hw_replay_judge(replay *r, hw_status_t st, uint32_t i, const hw_event_recor
 char *hw_replay_fault_text(replay *r);
 /* Records the first divergence (line: of the expected record) and returns HW_ERR_DIVERGED. */
 hw_status_t hw_replay_diverged(replay *r, uint32_t event, unsigned long line, const char *expected, const char *actual);
+/* A divergence found, the rest of the trace is still checked (fields and order, no replay): a
+ * damaged trace is bad input (exit 2) whatever the policy answered. hw_replay_hold sets the
+ * divergence's error aside; hw_replay_settle, given the status of checking the rest, returns the
+ * divergence when the rest is sound, else that status (the divergence dropped). */
+void hw_replay_hold(replay *r, hw_error_t **held);
+hw_status_t hw_replay_settle(replay *r, hw_status_t rest, hw_error_t *held);
 /* Frees what the session holds (not the result). */
 void hw_replay_release(replay *r);
 

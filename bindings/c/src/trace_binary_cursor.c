@@ -46,7 +46,6 @@ hw_status_t hw_bin_cursor_open(hw_bin_cursor *c, const char *path, hw_error_t **
   memset(c, 0, sizeof *c);
   c->path = path;
   c->error = error;
-  c->last_event = -1;
   c->block_at = HW_BIN_FILE_HEADER;
   if (!(c->f = fopen(path, "rb"))) return hw_fail(error, HW_ERR_IO, "%s: cannot read trace: %s", path, strerror(errno));
   uint8_t head[HW_BIN_FILE_HEADER];
@@ -118,48 +117,54 @@ static hw_status_t check_answer_image(hw_bin_cursor *c) {
     return hw_bin_fault(c, "answer counts %u ops, %u explanations, %u string bytes exceed the output region", ops, explains, strings);
   uint32_t want = HW_OUT_OPS_OFFSET + ops * (uint32_t)sizeof(hw_op) + explains * (uint32_t)sizeof(hw_explain) + strings;
   if (c->len - HW_BIN_ANSWER_PREFIX != want) return hw_bin_fault(c, "answer image of %u bytes; its counts make %u", c->len - HW_BIN_ANSWER_PREFIX, want);
+  /* Op kinds from their set, as an answer line's words must be. */
+  for (uint32_t k = 0; k < ops; k++) {
+    uint32_t kind = hw_get_u32(b + HW_OUT_OPS_OFFSET + k * (uint32_t)sizeof(hw_op) + offsetof(hw_op, kind));
+    if (kind < HW_OP_KIND_ALLOC || kind > HW_OP_KIND_FAIL) return hw_bin_fault(c, "op %u: unknown op kind %u", k, kind);
+  }
   return HW_OK;
 }
 
-/* The order rules of the format, and the image lengths replay relies on. */
+/* An order rule's verdict as a fault about the current record. */
+static hw_status_t order(hw_bin_cursor *c, int ok, const char *why) { return ok ? HW_OK : hw_bin_fault(c, "%s", why); }
+
+/* A result: u32 i, i32 op, u8 outcome (0 failed). */
+static hw_status_t result_in_order(hw_bin_cursor *c, uint32_t i, char *why, size_t cap) {
+  if (c->len < 9) return hw_bin_fault(c, "cut short");
+  return order(c, hw_order_result(&c->order, i, hw_get_u32(c->p + 4), c->p[8] != HW_BIN_RESULT_FAILED, why, cap), why);
+}
+
+/* The order rules of the format (trace_read.h), and the image lengths replay relies on. */
 static hw_status_t check(hw_bin_cursor *c) {
-  uint32_t t = c->type, i = 0;
+  uint32_t t = c->type, i = 0, n = 0;
+  hw_trace_order *o = &c->order;
+  char why[256];
   hw_status_t st;
   if (c->index == 1 && t != HW_REC_HEADER) return hw_bin_fault(c, "the first record must be the header");
+  if (t == HW_REC_HEADER) return c->index == 1 ? HW_OK : hw_bin_fault(c, "a second header");
+  if (t < HW_REC_HEADER || t > HW_REC_END) return failf_at(c, c->record_at, "unknown record type %u", t);
+  if ((st = u32_at(c, 0, &i)) != HW_OK) return st;
   switch (t) {
-    case HW_REC_HEADER: return c->index == 1 ? HW_OK : hw_bin_fault(c, "a second header");
-    case HW_REC_CALL:
-      if ((st = u32_at(c, 0, &i)) != HW_OK) return st;
-      if (i != c->next_call) return hw_bin_fault(c, "call %u out of order (expected %u)", i, c->next_call);
-      c->next_call++;
-      return HW_OK;
+    case HW_REC_CALL: return order(c, hw_order_call(o, i, why, sizeof why), why);
     case HW_REC_EVENT:
-      if ((st = u32_at(c, 0, &i)) != HW_OK) return st;
-      if (i != c->next_event) return hw_bin_fault(c, "event %u out of order (expected %u)", i, c->next_event);
-      c->next_event++;
-      c->last_event = i;
+      if ((st = u32_at(c, 4, &n)) != HW_OK) return st;
+      if ((st = order(c, hw_order_event(o, i, n, why, sizeof why), why)) != HW_OK) return st;
       return check_event_image(c);
     case HW_REC_ANSWER:
-    case HW_REC_FAULT:
-    case HW_REC_RESULT:
-    case HW_REC_LOG:
-      if ((st = u32_at(c, 0, &i)) != HW_OK) return st;
-      if ((int64_t)i != c->last_event) return hw_bin_fault(c, "for event %u does not follow it (last event %lld)", i, (long long)c->last_event);
-      return t == HW_REC_ANSWER ? check_answer_image(c) : HW_OK;
-    case HW_REC_SWAP:
-      if ((st = u32_at(c, 0, &i)) != HW_OK) return st;
-      if (i != c->next_event) return hw_bin_fault(c, "swap before event %u, but the next event is %u", i, c->next_event);
-      return HW_OK;
-    case HW_REC_END: {
-      uint32_t calls = 0, events = 0;
-      if ((st = u32_at(c, 0, &calls)) != HW_OK || (st = u32_at(c, 4, &events)) != HW_OK) return st;
+      if ((st = check_answer_image(c)) != HW_OK) return st;
+      return order(c, hw_order_answer(o, i, hw_get_u32(c->p + HW_BIN_ANSWER_PREFIX), why, sizeof why), why);
+    case HW_REC_FAULT: return order(c, hw_order_fault(o, i, why, sizeof why), why);
+    case HW_REC_RESULT: return result_in_order(c, i, why, sizeof why);
+    case HW_REC_LOG: return order(c, hw_order_log(o, i, why, sizeof why), why);
+    case HW_REC_SWAP: return order(c, hw_order_swap(o, i, why, sizeof why), why);
+    default: {
+      uint32_t events = 0;
+      if ((st = u32_at(c, 4, &events)) != HW_OK) return st;
       if (c->len != 8) return hw_bin_fault(c, "%u bytes (8)", c->len);
-      if (calls != c->next_call || events != c->next_event)
-        return hw_bin_fault(c, "counts %u calls and %u events; the trace holds %u and %u", calls, events, c->next_call, c->next_event);
+      if ((st = order(c, hw_order_end(o, i, events, why, sizeof why), why)) != HW_OK) return st;
       c->ended = 1;
       return HW_OK;
     }
-    default: return failf_at(c, c->record_at, "unknown record type %u", t);
   }
 }
 

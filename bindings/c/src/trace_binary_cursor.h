@@ -9,6 +9,7 @@
 
 #include "heapwise.h"
 #include "trace_binary.h"
+#include "trace_read.h"
 
 typedef struct hw_bin_cursor {
   const char *path;
@@ -22,9 +23,8 @@ typedef struct hw_bin_cursor {
   uint32_t version; /* the file's format version: 2 records manifests */
   const uint8_t *p;
   uint64_t record_at;
-  /* Order rules; the platform's counts once the header is read (platform_known). */
-  uint32_t next_call, next_event;
-  int64_t last_event;
+  /* Order rules (as for JSON Lines); the platform's counts once the header is read (platform_known). */
+  hw_trace_order order;
   int ended, platform_known;
   size_t heaps, devices;
 } hw_bin_cursor;

@@ -41,10 +41,12 @@ hw_status_t hw_bin_read_header(hw_bin_cursor *c, hw_bin_header *h) {
   return hw_bin_done(&f);
 }
 
-static hw_status_t word(hw_bin_fields *f, const char *what) {
+/* An Access value; `refusable`: or a word the engine refused (device_begin, cpu_begin record the
+ * word before checking it; alloc checks its cpu use first, as JSON Lines' cpu word). */
+static hw_status_t word(hw_bin_fields *f, const char *what, int refusable) {
   uint32_t code;
   TRY(hw_bin_u8(f, what, &code));
-  if (code == HW_BIN_OTHER_WORD) {
+  if (code == HW_BIN_OTHER_WORD && refusable) {
     hw_bin_str_t s;
     return str(f, what, &s);
   }
@@ -70,7 +72,7 @@ hw_status_t hw_bin_check_call(hw_bin_cursor *c) {
     uint32_t flags, count;
     hw_bin_str_t s;
     TRY(hw_bin_u64(&f, "size", &size));
-    TRY(word(&f, "cpu"));
+    TRY(word(&f, "cpu", 0));
     TRY(hw_bin_u8(&f, "flags", &flags));
     TRY(opt(&f, "name", &s));
     TRY(hw_bin_u32(&f, "device count", &count));
@@ -80,9 +82,9 @@ hw_status_t hw_bin_check_call(hw_bin_cursor *c) {
     TRY(device(&f));
   } else if (!strcmp(name, "device_begin")) {
     TRY(device(&f));
-    TRY(word(&f, "access"));
+    TRY(word(&f, "access", 1));
   } else if (!strcmp(name, "cpu_begin")) {
-    TRY(word(&f, "access"));
+    TRY(word(&f, "access", 1));
   }
   return hw_bin_done(&f);
 }
@@ -115,12 +117,14 @@ hw_status_t hw_bin_read_fault(hw_bin_cursor *c, hw_bin_str_t *kind, hw_bin_str_t
   hw_bin_fields f = after_index(c);
   TRY(str(&f, "kind", kind));
   TRY(str(&f, "message", message));
+  if (!hw_trace_fault_kind_known((const char *)kind->s, kind->n)) return hw_bin_fault(c, "kind: unknown fault kind (trap, abort, status, invalid-op, fuel)");
   return hw_bin_done(&f);
 }
 
 hw_status_t hw_bin_read_swap(hw_bin_cursor *c, hw_bin_str_t *reason, hw_bin_policy *p) {
   hw_bin_fields f = after_index(c);
   TRY(str(&f, "reason", reason));
+  if (!hw_trace_swap_reason_known((const char *)reason->s, reason->n)) return hw_bin_fault(c, "reason: unknown swap reason (explicit or fault)");
   TRY(policy(&f, p));
   return hw_bin_done(&f);
 }
