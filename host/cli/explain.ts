@@ -1,24 +1,32 @@
 // heapwise explain: one decision, as a person wants to read it.
-import { InputError, EXIT } from '../errors.js';
+import { EXIT } from '../errors.js';
 import { loadRequestFile } from '../input/request.js';
 import { loadPolicyFile } from '../module/load-file.js';
 import { loadPlatformFile } from '../platform/parse.js';
 import { explainRequest, explainTraceEvent, type Explanation } from '../explain/explain.js';
 import { stateText } from '../explain/state-text.js';
+import { ArgumentUsageError } from './usage.js';
 
 export interface ExplainOptions { platform?: string; request?: string; trace?: string; event?: string; policy?: string; json?: boolean; log?: boolean }
 
+/** Exactly one subject: a request on a platform, or one event of a trace; never a mix. */
+function checkSubject(opts: ExplainOptions): void {
+  const direct = opts.platform !== undefined || opts.request !== undefined;
+  if (opts.trace !== undefined && direct) throw new ArgumentUsageError('explain', '--trace cannot be combined with --platform or --request (explain one or the other)');
+  if (opts.trace === undefined && opts.event !== undefined) throw new ArgumentUsageError('explain', '--event needs --trace');
+  if (opts.trace !== undefined && (opts.event === undefined || !/^\d+$/.test(opts.event))) throw new ArgumentUsageError('explain', 'explain --trace needs --event N (an event index)');
+  if (opts.trace === undefined && !(opts.platform && opts.request)) throw new ArgumentUsageError('explain', 'give --platform and --request, or --trace and --event');
+}
+
 export async function explain(opts: ExplainOptions): Promise<number> {
+  checkSubject(opts);
   const policy = opts.policy ? await loadPolicyFile(opts.policy, { logCapability: !!opts.log }) : undefined;
   let x: Explanation;
   if (opts.trace) {
-    if (opts.event === undefined || !/^\d+$/.test(opts.event)) throw new InputError('--event', '', 'explain --trace needs --event N (an event index)');
     x = await explainTraceEvent(opts.trace, Number(opts.event), policy);
-  } else if (opts.platform && opts.request) {
-    const p = loadPlatformFile(opts.platform);
-    x = explainRequest(policy ?? (await loadPolicyFile('default')), p, loadRequestFile(opts.request, p));
   } else {
-    throw new InputError('explain', '', 'give --platform and --request, or --trace and --event');
+    const p = loadPlatformFile(opts.platform!);
+    x = explainRequest(policy ?? (await loadPolicyFile('default')), p, loadRequestFile(opts.request!, p));
   }
   process.stdout.write(opts.json ? `${JSON.stringify(x, null, 2)}\n` : `${formatExplanation(x)}\n`);
   return EXIT.OK;

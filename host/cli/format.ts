@@ -1,7 +1,7 @@
 // Human-readable output of decisions, module reports and simulations.
 import Table from 'cli-table3';
 import type { Decision } from '../engine/decision.js';
-import type { ModuleReport } from '../module/policy-module.js';
+import type { PolicyFileReport } from '../module/load-file.js';
 import type { SimulationReport } from '../simulate/run.js';
 
 const plain = { chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' }, style: { head: [], border: [] } };
@@ -23,7 +23,7 @@ export function formatPlacements(rows: { request: string; decision: Decision }[]
   return t.toString();
 }
 
-export function formatInspect(r: ModuleReport): string {
+export function formatInspect(r: PolicyFileReport): string {
   const lines = [
     `module     ${r.label}`,
     `sha256     ${r.sha256}`,
@@ -31,9 +31,11 @@ export function formatInspect(r: ModuleReport): string {
     `abi        ${r.abi ? `${r.abi.major}.${r.abi.minor}` : '?'}`,
     `policy     ${r.name ?? '?'} ${r.version ?? ''}`,
     `memory     ${r.memory ? `${r.memory.minPages} pages initial, ${r.memory.maxPages === null ? 'no maximum' : `${r.memory.maxPages} pages maximum (${formatBytes(r.memory.maxPages * 65536)})`}` : 'none'}`,
+    `build      ${r.debug ? 'debug (imports the wasi log sink; loaded with --log)' : 'release'}`,
+    `manifest   ${r.manifest ?? 'none'}`,
     `imports    ${r.imports.map((i) => `${i.module}.${i.name} (${i.kind})`).join(', ') || 'none'}`,
     `exports    ${r.exports.map((e) => (e.signature ? `${e.name} ${e.signature}` : `${e.name} (${e.kind})`)).join('\n           ')}`,
-    `accepted   ${r.accepted ? 'yes' : `no: ${r.refusal}`}`,
+    `accepted   ${r.accepted ? (r.debug ? 'yes, with --log' : 'yes') : `no: ${r.refusal}`}`,
   ];
   return lines.join('\n');
 }

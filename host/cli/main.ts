@@ -1,6 +1,7 @@
 // The heapwise command line: a thin shell over the library's public API.
 import { Command, Option } from 'commander';
 import { runCommand } from './run-command.js';
+import { CommanderError, commanderExit } from './usage.js';
 import { decide } from './decide.js';
 import { inspect } from './inspect.js';
 import { simulate } from './simulate.js';
@@ -19,8 +20,11 @@ import { resolvePolicyPath } from '../module/load-file.js';
 export function program(): Command {
   const p = new Command('heapwise')
     .description('DMA-BUF heap selection and cache-domain policy engine (sandboxed WebAssembly policies)')
-    .addHelpText('after', '\nExit codes: 0 ok, 1 internal error or policy fault, 2 bad input, 3 nothing fits, 4 coherency violations, 5 replay diverged.')
-    .showHelpAfterError();
+    .addHelpText('after', '\nExit codes: 0 ok, 1 internal error or policy fault, 2 bad input, 3 nothing fits, 4 coherency violations or failed checks, 5 replay diverged, 6 kernel or system unavailable.')
+    // Set before any subcommand is added: subcommands copy these. Parse errors come back to
+    // main() as exceptions and are told in one line there (usage.ts); help still goes to stdout.
+    .exitOverride()
+    .configureOutput({ writeErr: () => {}, outputError: () => {} });
 
   p.command('decide')
     .description('place one request on a platform and print the decision as JSON')
@@ -42,6 +46,7 @@ export function program(): Command {
     .requiredOption('--workload <file>', 'workload JSON')
     .option('--platform <file>', 'platform JSON (overrides the workload\'s)')
     .option('--policy <wasm>', 'policy module (path, or a built-in name: default, naive, android-compat, ...)')
+    .option('--fallback <wasm>', 'policy that replaces a faulting module (default: default; none: a fault ends the session)')
     .addOption(new Option('--backend <name>', 'where operations execute').choices(['model', 'kernel']).default('model'))
     .option('--record <trace>', 'record the session as a trace (docs/trace.md): binary if it ends in .hwtrace, else JSON Lines')
     .option('--log', 'grant a debug build its log sink and print its lines on stderr')
@@ -54,7 +59,8 @@ export function program(): Command {
     .argument('<trace>', 'trace file (binary .hwtrace or JSON Lines)')
     .option('--policy <wasm>', 'replay with this module instead of the recorded one')
     .option('--json', 'JSON output')
-    .action(runCommand((t: string, o: { policy?: string; json?: boolean }) => replay(t, o)));
+    .option('--log', "print the recorded log lines (and a debug module's own) on stderr as replay meets them")
+    .action(runCommand((t: string, o: { policy?: string; json?: boolean; log?: boolean }) => replay(t, o)));
 
   p.command('trace')
     .description('work with trace files')
@@ -86,7 +92,7 @@ export function program(): Command {
   p.command('test-policy')
     .description('run any module against the bundled boards, requests and workloads: placement properties, coherency, syncs, determinism')
     .argument('<wasm>', 'policy module (path or built-in name)')
-    .option('--log', 'grant a debug build its log sink (lines are not printed)')
+    .option('--log', 'accepted for compatibility: a debug build always gets its log sink here (lines are not printed)')
     .option('--json', 'JSON output')
     .action(runCommand((f: string, o: { json?: boolean; log?: boolean }) => testPolicyCommand(f, o)));
 
@@ -133,5 +139,11 @@ export function program(): Command {
 }
 
 export async function main(argv = process.argv): Promise<void> {
-  await program().parseAsync(argv);
+  const p = program();
+  try {
+    await p.parseAsync(argv);
+  } catch (e) {
+    if (!(e instanceof CommanderError)) throw e;
+    process.exitCode = commanderExit(e, p, argv.slice(2));
+  }
 }

@@ -2,7 +2,7 @@
 import { EXIT } from '../errors.js';
 import { loadPolicyFile } from '../module/load-file.js';
 import { loadPlatformFile } from '../platform/parse.js';
-import { simulate as runSimulation } from '../simulate/run.js';
+import { simulate as runSimulation, type SimulationFault } from '../simulate/run.js';
 import { loadWorkloadFile } from '../simulate/workload.js';
 import { createBackend } from './backend-choice.js';
 import { formatSimulation } from './format.js';
@@ -20,13 +20,18 @@ export interface SimulateCliOptions {
   record?: string;
   log?: boolean;
   report?: string;
+  /** Policy that takes over when the module faults (path or built-in name), or 'none'; default 'default'. */
+  fallback?: string;
 }
 
 export async function simulate(opts: SimulateCliOptions): Promise<number> {
   const platform = opts.platform ? loadPlatformFile(opts.platform) : undefined;
   const workload = loadWorkloadFile(opts.workload, platform);
   const mod = await loadPolicyFile(opts.policy, { logCapability: !!opts.log });
-  const backend = await createBackend(opts.backend ?? 'model');
+  // As Engine.load and the C host: a fault hands the session to the default policy, as in production.
+  const fallbackSpec = opts.fallback ?? 'default';
+  const fallback = fallbackSpec === 'none' ? null : await loadPolicyFile(fallbackSpec, { logCapability: !!opts.log });
+  const backend = await createBackend(opts.backend ?? 'model', workload.platform);
   const bar = progressBar('simulate', workload.length);
   const trace = opts.record ? new TraceFile(opts.record) : null;
   let recorder: TraceRecorder | null = null;
@@ -42,6 +47,7 @@ export async function simulate(opts: SimulateCliOptions): Promise<number> {
       : runSimulation;
     report = run(workload, mod, {
       backend,
+      fallback,
       ...(bar ? { onProgress: bar.update } : {}),
       engineHook: (e) => {
         if (opts.log) e.observe({ onLog: (ev, l) => process.stderr.write(`[${mod.label.split('/').pop()} event ${ev.index} buffer ${ev.buf}] ${l.text}\n`) });
@@ -57,6 +63,23 @@ export async function simulate(opts: SimulateCliOptions): Promise<number> {
   } finally {
     bar?.stop();
   }
-  process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatSimulation(report)}\n`);
+  process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatSimulation(report)}${formatFaults(report.faults)}\n`);
+  // Everything is written first; a fault outranks violations, which the fallback may have caused.
+  if (report.faults.length) {
+    for (const f of report.faults) process.stderr.write(`heapwise: ${faultSentence(f, opts.record)}\n`);
+    return EXIT.INTERNAL;
+  }
   return report.violations.length ? EXIT.VIOLATIONS : EXIT.OK;
+}
+
+function faultSentence(f: SimulationFault, record?: string): string {
+  const where = `${f.message} (${f.kind}) at workload event ${f.event}, buffer ${f.buf} (trace event ${f.engineEvent})`;
+  if (f.fallback) return `${where}; the fallback ${f.fallback.name} ${f.fallback.version} served the rest of the session (exit 1: policy fault)`;
+  return `${where}; no fallback took over: the session stopped at that event${record ? ` and the trace ${record} ends with the fault` : ''}`;
+}
+
+function formatFaults(faults: SimulationFault[]): string {
+  if (!faults.length) return '';
+  const lines = faults.map((f) => `  event ${f.event} (buffer ${f.buf}, trace event ${f.engineEvent}): ${f.policy.name} ${f.kind}: ${f.message} -> ${f.fallback ? `fallback ${f.fallback.name} ${f.fallback.version}` : 'session stopped'}`);
+  return `\n\npolicy faults:\n${lines.join('\n')}`;
 }

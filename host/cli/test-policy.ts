@@ -5,7 +5,9 @@ import { loadPolicyFile } from '../module/load-file.js';
 import { testPolicy } from '../authoring/test-policy.js';
 
 export async function testPolicyCommand(file: string, opts: { json?: boolean; log?: boolean }): Promise<number> {
-  const mod = await loadPolicyFile(file, { logCapability: !!opts.log });
+  // Any module, debug or not: a debug build gets its log sink whether or not --log is given
+  // (its lines are collected, never printed), so the table judges the policy, not the flag.
+  const mod = await loadPolicyFile(file, { logCapability: true });
   const results = testPolicy(mod);
   const failed = results.filter((r) => !r.ok).length;
   if (opts.json) {

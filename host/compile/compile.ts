@@ -14,8 +14,9 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { packageRoot } from '../paths.js';
 import { CompileError, runTool, WABT_HINT, writeImageSources } from './image-sources.js';
+import { checkOutputPath, OutputPathError } from './output-path.js';
 
-export { CompileError };
+export { CompileError, OutputPathError };
 
 export interface CompileOptions {
   /** C compiler (default $CC or "cc"). */
@@ -56,6 +57,7 @@ export function linkImage(work: string, outFile: string, wasmPath: string, opts:
 }
 
 export async function compilePolicy(wasmPath: string, outPath: string, opts: CompileOptions = {}): Promise<void> {
+  checkOutputPath(outPath);
   const out = resolve(outPath);
   const tmpOut = join(dirname(out), `.${basename(out)}.${process.pid}.tmp`);
   const work = mkdtempSync(join(tmpdir(), 'heapwise-compile-'));

@@ -2,8 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { InputError } from '../errors.js';
 import { BUILTIN_POLICIES, builtinPolicyPath } from '../paths.js';
-import { PolicyModule, type LoadOptions } from './policy-module.js';
-import { loadManifestFile, manifestPathFor } from './manifest.js';
+import { LOG_IMPORTS, PolicyModule, type LoadOptions, type ModuleReport } from './policy-module.js';
+import { loadManifestFile, manifestPathFor, type Manifest } from './manifest.js';
+import { readSections } from './sections.js';
 
 /** Resolves "default", "naive" or a path to the .wasm file it means. */
 export function resolvePolicyPath(spec: string | undefined): string {
@@ -34,4 +35,49 @@ export async function loadPolicyFile(spec: string | undefined, opts: LoadOptions
   const manifest = opts.manifest ?? (mpath ? loadManifestFile(mpath) : undefined);
   const { manifestPath: _m, ...rest } = opts;
   return PolicyModule.compile(readPolicyBytes(path), { label: path, ...rest, ...(manifest ? { manifest } : {}) });
+}
+
+/**
+ * A debug build: it imports the log sink (wasi fd_write / proc_exit), which the host grants
+ * only with the log capability (`--log`). Malformed bytes are no debug build.
+ */
+export function isDebugBuild(bytes: Uint8Array): boolean {
+  try {
+    return readSections(bytes).imports.some((i) => `${i.module}.${i.name}` in LOG_IMPORTS);
+  } catch {
+    return false;
+  }
+}
+
+export interface PolicyFileReport extends ModuleReport {
+  /** A debug build, inspected as loaded with the log capability (accepted means: with --log). */
+  debug: boolean;
+  /** The manifest applied (beside the module, or the one named), or null. */
+  manifest: string | null;
+}
+
+/**
+ * What loadPolicyFile would do with a module, reported rather than thrown: the same manifest
+ * (a bad or mismatching one refuses with the very message loading gives), and a debug build
+ * judged as `--log` loads it.
+ */
+export async function inspectPolicyFile(spec: string | undefined, opts: { manifestPath?: string } = {}): Promise<PolicyFileReport> {
+  const path = resolvePolicyPath(spec);
+  const bytes = readPolicyBytes(path);
+  const mpath = opts.manifestPath ?? manifestPathFor(path);
+  let manifest: Manifest | undefined;
+  let manifestFault: string | null = null;
+  if (mpath) {
+    try {
+      manifest = loadManifestFile(mpath);
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      manifestFault = e.message;
+    }
+  }
+  const debug = isDebugBuild(bytes);
+  const report = await PolicyModule.inspect(bytes, { label: path, logCapability: debug, ...(manifest ? { manifest } : {}) });
+  // Loading reads the manifest before the module: its fault is the one loading reports.
+  if (manifestFault) Object.assign(report, { accepted: false, refusal: manifestFault });
+  return { ...report, debug, manifest: mpath };
 }

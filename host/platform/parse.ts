@@ -11,10 +11,23 @@ interface HeapJson { name: string; kind?: HeapKindName; contiguous?: boolean; ca
 interface DeviceJson { name: string; dmaMaskBits: number; iommu: boolean; coherent: boolean; contiguous?: boolean; alignment?: number; protected?: boolean; preferredHeaps?: string[] }
 interface PlatformJson { name: string; heaps: HeapJson[]; devices: DeviceJson[] }
 
+/**
+ * An empty heap name, told as such: the schema's first complaint would be the "kind" that an
+ * empty name cannot imply, which sends the user to the wrong field.
+ */
+function checkHeapNames(json: unknown, file: string, basePath: string): void {
+  const heaps = (json as { heaps?: unknown } | null)?.heaps;
+  if (!Array.isArray(heaps)) return;
+  heaps.forEach((h, i) => {
+    if ((h as { name?: unknown } | null)?.name === '') throw new InputError(file, `${basePath}/heaps/${i}/name`, 'heap name must not be empty (the /dev/dma_heap node name, e.g. "system")');
+  });
+}
+
 const isPow2 = (n: number) => Number.isSafeInteger(n) && n > 0 && Number.isInteger(Math.log2(n));
 
 /** Validates platform JSON (already parsed); `file` and `basePath` locate faults in messages. */
 export function parsePlatform(json: unknown, file = '<platform>', basePath = ''): Platform {
+  checkHeapNames(json, file, basePath);
   validate('platform', json, file, basePath);
   const p = json as PlatformJson;
   if (p.heaps.length > MAX_HEAPS) throw new InputError(file, `${basePath}/heaps`, `at most ${MAX_HEAPS} heaps`);
@@ -61,7 +74,22 @@ export function parsePlatform(json: unknown, file = '<platform>', basePath = '')
   return { name: p.name, heaps, devices, heapIndex, deviceIndex, source: json };
 }
 
-/** Reads and validates a platform file. */
-export function loadPlatformFile(file: string): Platform {
-  return parsePlatform(readJsonFile(file), file);
+/** Where a platform file was named: a workload's /platform, say. */
+export interface PlatformReference { file: string; path: string }
+
+/**
+ * Reads and validates a platform file. With `from`, a file that cannot be read is reported at
+ * the file and field that name it (the user typed that, not the resolved path).
+ */
+export function loadPlatformFile(file: string, from?: PlatformReference): Platform {
+  let json: unknown;
+  try {
+    json = readJsonFile(file);
+  } catch (e) {
+    const detail = e instanceof InputError && e.file === file && e.path === '' ? e.message.slice(`${file}: `.length) : '';
+    // Only a missing or unreadable file is the referrer's fault; bad content is the file's own.
+    if (!from || !detail.startsWith('cannot read')) throw e;
+    throw new InputError(from.file, from.path, `platform file ${file}: ${detail}`);
+  }
+  return parsePlatform(json, file);
 }
