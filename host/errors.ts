@@ -8,6 +8,8 @@ export const EXIT = {
   NO_FIT: 3,
   VIOLATIONS: 4,
   DIVERGED: 5,
+  /** The kernel or system cannot provide what was asked (no /dev/dma_heap for the kernel backend). */
+  UNAVAILABLE: 6,
 } as const;
 
 export class HeapwiseError extends Error {

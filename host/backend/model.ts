@@ -6,6 +6,14 @@ import { errno, type AllocResult, type Backend, type BackendHeap, type IoctlResu
 
 const PAGE = 4096n;
 const utf8 = new TextEncoder();
+
+/** UTF-8 bytes of `s`, counted without encoding it (TextEncoder was a tenth of an allocation's time). */
+function utf8Length(s: string): number {
+  for (let i = 0; i < s.length; i++) {
+    if (s.charCodeAt(i) > 0x7f) return utf8.encode(s).length;
+  }
+  return s.length;
+}
 const U64_MAX = (1n << 64n) - 1n;
 const FD_FLAGS_VALID = 0o2000000 | 3; // O_CLOEXEC | O_ACCMODE
 const SYNC_VALID_MASK = 7n; // READ | WRITE | END
@@ -84,8 +92,7 @@ export class ModelBackend implements Backend {
   setName(fd: number, name: string): IoctlResult {
     const b = this.fds.get(fd);
     if (!b) return errno('EBADF');
-    // At most 3 UTF-8 bytes per UTF-16 unit: short names need no encoding to pass.
-    if (name.length * 3 + 1 > NAME_MAX && utf8.encode(name).length + 1 > NAME_MAX) return errno('EINVAL');
+    if (utf8Length(name) + 1 > NAME_MAX) return errno('EINVAL');
     b.name = name;
     return 0;
   }

@@ -38,6 +38,7 @@ export function simulateWithTimeline(w: Workload, mod: PolicyModule, opts: Simul
   const every = opts.progressEvery ?? 10_000;
   const report = simulate(w, mod, {
     ...(opts.backend ? { backend: opts.backend } : {}),
+    ...(opts.fallback !== undefined ? { fallback: opts.fallback } : {}),
     progressEvery: 1,
     onProgress: (done, total) => {
       if (done > seen) {

@@ -4,6 +4,7 @@ import { OpKind, SyncFlag } from '../abi/generated.js';
 import type { Backend } from '../backend/backend.js';
 import { Engine, type EventRecord } from '../engine/engine.js';
 import type { Buffer } from '../engine/buffer.js';
+import { PolicyFaultError } from '../errors.js';
 import type { PolicyModule, PolicyIdentity } from '../module/policy-module.js';
 import { Referee, type Violation } from '../referee/coherency.js';
 import { unroll, type Workload, type BufId } from './workload.js';
@@ -20,6 +21,24 @@ export interface SimulationReport {
   peakBytes: Record<string, number>;
   syncs: { issued: number; naive: number; start: number; end: number };
   violations: Violation[];
+  /** Faults of the policy, in order: each either handed the session to a fallback or ended it. */
+  faults: SimulationFault[];
+}
+
+/** A policy fault during a simulation. */
+export interface SimulationFault {
+  /** Workload event index (the numbering violations use) and the buffer it concerned. */
+  event: number;
+  buf: BufId;
+  /** Engine event index (`i` in a trace). */
+  engineEvent: number;
+  /** The module that faulted, and its path or label. */
+  policy: PolicyIdentity;
+  module: string;
+  kind: PolicyFaultError['kind'];
+  message: string;
+  /** The module that took over, or null: no fallback, the session stopped at this event. */
+  fallback: PolicyIdentity | null;
 }
 
 export interface SimulateOptions {
@@ -29,7 +48,10 @@ export interface SimulateOptions {
   progressEvery?: number;
   /** Extra observers (trace recorders, reports) attached to the engine. */
   engineHook?: (engine: Engine) => void;
-  /** Policy to switch to when the module faults (default: none, faults end the run). */
+  /**
+   * Policy to switch to when the module faults (default: none). Without one a fault ends the
+   * run: the report says where, and the events before it stand.
+   */
   fallback?: PolicyModule | null;
 }
 
@@ -41,6 +63,17 @@ export function simulate(w: Workload, mod: PolicyModule, opts: SimulateOptions =
     locate: (_ev: EventRecord, buf: Buffer) => ({ event: current, buf: ids.get(buf.id) ?? buf.id }),
   });
   engine.observe(referee);
+  const policy = engine.policy;
+  const faults: SimulationFault[] = [];
+  let faultBuf: BufId = 0;
+  engine.observe({
+    onFault(ev, err) {
+      faults.push({ event: current, buf: faultBuf, engineEvent: ev.index, policy: engine.policy, module: engine.module.label, kind: err.kind, message: err.message, fallback: null });
+    },
+    onSwap(sw) {
+      if (sw.reason === 'fault' && faults.length) faults[faults.length - 1]!.fallback = sw.to;
+    },
+  });
   const syncs = { issued: 0, naive: 0, start: 0, end: 0 };
   engine.observe({
     onResult(_ev, op, r) {
@@ -89,6 +122,7 @@ export function simulate(w: Workload, mod: PolicyModule, opts: SimulateOptions =
   try {
     for (const [i, e] of unroll(w)) {
       current = i;
+      faultBuf = e.buf;
       n++;
       if (opts.onProgress && n % every === 0) opts.onProgress(n, w.length);
       switch (e.op) {
@@ -138,11 +172,27 @@ export function simulate(w: Workload, mod: PolicyModule, opts: SimulateOptions =
       }
     }
     opts.onProgress?.(n, w.length);
-  } finally {
-    engine.dispose();
+  } catch (e) {
+    // No fallback took over (onFault saw it): the session ends at this event.
+    if (!(e instanceof PolicyFaultError)) { engine.dispose(); throw e; }
+    if (!faults.length || faults[faults.length - 1]!.fallback) {
+      // Defensive: a fault no observer heard still ends the session and is reported.
+      faults.push({ event: current, buf: faultBuf, engineEvent: engine.events - 1, policy: engine.policy, module: engine.module.label, kind: e.kind, message: e.message, fallback: null });
+    }
   }
+  if (!faults.length || faults[faults.length - 1]!.fallback) {
+    try {
+      engine.dispose();
+    } catch (e) {
+      // The FREE of a buffer left live at the end faulted with no fallback.
+      if (!(e instanceof PolicyFaultError)) throw e;
+    }
+  }
+  // After an unanswered fault no module is left to answer the FREEs of live buffers: the backend
+  // closes their fds, and a trace ends at the fault.
+  if (faults.length && !faults[faults.length - 1]!.fallback) engine.backend.dispose();
   return {
-    policy: engine.policy, workload: w.file, platform: w.platform.name, backend: engine.backend.kind,
-    events: n, allocations, failures, fallbacksUsed, peakBytes, syncs, violations: referee.violations,
+    policy, workload: w.file, platform: w.platform.name, backend: engine.backend.kind,
+    events: n, allocations, failures, fallbacksUsed, peakBytes, syncs, violations: referee.violations, faults,
   };
 }

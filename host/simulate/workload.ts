@@ -73,7 +73,7 @@ export function parseWorkload(json: unknown, file: string, platformOverride?: Pl
     platformFile = '(--platform)';
   } else if (typeof w.platform === 'string') {
     platformFile = resolve(dirname(file), w.platform);
-    platform = loadPlatformFile(platformFile);
+    platform = loadPlatformFile(platformFile, { file, path: '/platform' });
   } else {
     platformFile = 'inline';
     platform = parsePlatform(w.platform, file, '/platform');
