@@ -47,7 +47,7 @@ export function formatSimulation(r: SimulationReport): string {
     ['platform', r.platform],
     ['policy', `${r.policy.name} ${r.policy.version} (${r.policy.sha256.slice(0, 12)})`],
     ['backend', r.backend],
-    ['events', String(r.events)],
+    ['workload steps', String(r.events)],
     ['allocations', Object.entries(r.allocations).map(([h, n]) => `${h}: ${n}`).join(', ') || '-'],
     ['peak bytes', Object.entries(r.peakBytes).map(([h, n]) => `${h}: ${formatBytes(n)}`).join(', ') || '-'],
     ['failures', String(r.failures)],
