@@ -1,5 +1,7 @@
 // The heapwise command line: a thin shell over the library's public API.
 import { Command, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { runCommand } from './run-command.js';
 import { CommanderError, commanderExit } from './usage.js';
 import { decide } from './decide.js';
@@ -16,6 +18,16 @@ import { scaffoldPolicy } from '../authoring/scaffold.js';
 import { buildPolicy } from '../authoring/build.js';
 import { compilePolicy } from '../compile/compile.js';
 import { resolvePolicyPath } from '../module/load-file.js';
+import { packageRoot } from '../paths.js';
+
+/** The installed package's version (package.json beside dist/ or the checkout). */
+function packageVersion(): string {
+  try {
+    return String((JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: unknown }).version);
+  } catch {
+    return 'unknown';
+  }
+}
 
 export function program(): Command {
   const p = new Command('heapwise')
@@ -24,7 +36,8 @@ export function program(): Command {
     // Set before any subcommand is added: subcommands copy these. Parse errors come back to
     // main() as exceptions and are told in one line there (usage.ts); help still goes to stdout.
     .exitOverride()
-    .configureOutput({ writeErr: () => {}, outputError: () => {} });
+    .configureOutput({ writeErr: () => {}, outputError: () => {} })
+    .version(packageVersion(), '-V, --version', 'print the heapwise version');
 
   p.command('decide')
     .description('place one request on a platform and print the decision as JSON')
@@ -139,6 +152,11 @@ export function program(): Command {
 }
 
 export async function main(argv = process.argv): Promise<void> {
+  // Output piped into `head` and the like: a reader that stops early is not an error.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
   const p = program();
   try {
     await p.parseAsync(argv);

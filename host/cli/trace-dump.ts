@@ -9,7 +9,6 @@ function write(text: string): Promise<void> | void {
 
 export async function traceDump(trace: string): Promise<number> {
   // A reader that stops early (`| head`) is not an error.
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(0); throw e; });
   await dumpTrace(trace, write);
   return 0;
 }

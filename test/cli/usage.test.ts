@@ -1,5 +1,6 @@
 // Misused commands are bad input (exit 2): one line naming the fault and the --help to read.
 import { describe, it, expect } from 'vitest';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { heapwise } from '../support/cli.js';
@@ -69,5 +70,19 @@ describe('demo arguments', () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/--board nosuch: no such bundled board \(one of .*rpi4/);
+  });
+});
+
+describe('the shell around the commands', () => {
+  it('--version prints the package version, exit 0', () => {
+    const r = heapwise(['--version']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe((JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version);
+  });
+
+  it('output piped into a reader that has gone (EPIPE) ends quietly, exit 0', () => {
+    // `true` exits at once, long before node writes: every write meets a closed pipe.
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" bin/heapwise.js demo | true`], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
   });
 });

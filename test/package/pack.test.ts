@@ -2,7 +2,7 @@
 // CLI with npx and import the library from Deno.
 import { describe, it, expect } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../support/modules.js';
@@ -27,8 +27,17 @@ describe('npm package', () => {
     for (const f of ['dist/index.js', 'dist/index.cjs', 'dist/types/index.d.ts', 'policies/default/build/default.wasm', 'bindings/c/include/heapwise.h', 'bindings/c/Makefile', 'bindings/node/binding.gyp']) {
       expect(existsSync(join(pkg, f)), f).toBe(true);
     }
+    expect(existsSync(join(pkg, 'LICENSE')), 'LICENSE').toBe(true);
     // The addon was built from source on install.
     expect(existsSync(join(pkg, 'bindings/node/build/Release/heapwise.node'))).toBe(true);
+    // Only the chunks the bundles use: a build starts from an empty dist/.
+    const dist = join(pkg, 'dist');
+    const bundles = ['index.js', 'index.cjs', 'cli.js', ...readdirSync(join(dist, 'chunks')).map((c) => `chunks/${c}`)]
+      .filter((f) => existsSync(join(dist, f))).map((f) => readFileSync(join(dist, f), 'utf8')).join('\n');
+    for (const c of readdirSync(join(dist, 'chunks'))) expect(bundles.split(c).length - 1, `dist/chunks/${c} is used`).toBeGreaterThan(0);
+    // The C library builds from the package (a dry run: its rules need nothing the package lacks).
+    r = run('make', ['-n', '-C', join(pkg, 'bindings/c')], app);
+    expect(r.code, r.out).toBe(0);
     r = run('npx', ['heapwise', 'decide', '--platform', 'node_modules/heapwise/examples/platforms/rpi4.json', '--request', 'node_modules/heapwise/examples/requests/rpi4-camera-frame.json'], app);
     expect(r.code, r.out).toBe(0);
     expect(JSON.parse(r.stdout).heap).toBe('linux,cma');
