@@ -2,6 +2,9 @@
 #ifndef HW_TEST_SESSIONS_H
 #define HW_TEST_SESSIONS_H
 
+#include <stdio.h>
+#include <stdlib.h>
+
 #include "heapwise.h"
 
 /* `buffers` camera frames on a recording engine: each allocated (named "cam" from buffer
@@ -19,6 +22,17 @@ static inline hw_status_t camera_session(hw_engine_t *e, hw_platform_t *p, int b
     if (st == HW_OK) st = hw_engine_cpu_access(e, id, HW_ACCESS_WRITE);
   }
   return st == HW_OK ? hw_engine_free_all(e) : st;
+}
+
+/* A recorded trace's text (at most 1 MiB), NUL-terminated, malloc'd; NULL when unreadable. */
+static inline char *trace_text(const char *path) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  char *s = calloc(1, 1 << 20);
+  size_t n = fread(s, 1, (1 << 20) - 1, f);
+  s[n] = 0;
+  fclose(f);
+  return s;
 }
 
 #endif

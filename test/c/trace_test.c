@@ -7,6 +7,7 @@
 
 #include "check.h"
 #include "heapwise.h"
+#include "sessions.h"
 
 #define SO(name) HW_BUILD_DIR "/policies/" name ".so"
 
@@ -41,21 +42,12 @@ static hw_status_t record(const char *path, const char *name) {
   return st;
 }
 
-static char *slurp(const char *path) {
-  FILE *f = fopen(path, "r");
-  if (!f) return NULL;
-  char *s = calloc(1, 1 << 20);
-  size_t n = fread(s, 1, (1 << 20) - 1, f);
-  s[n] = 0;
-  fclose(f);
-  return s;
-}
 
 static void escaping(void) {
   char path[512];
   path_in_tmp(path, sizeof path, "escape.trace");
   CHECK(record(path, "q\"b\\s\x01\t\xc3\xa9\xe2\x80\xa8") == HW_OK, "record");
-  char *t = slurp(path);
+  char *t = trace_text(path);
   /* JSON.stringify('q"b\\s\u0001\té\u2028') */
   CHECK(strstr(t, "\"name\":\"q\\\"b\\\\s\\u0001\\t\xc3\xa9\xe2\x80\xa8\""), "escaped as JSON.stringify:\n%.600s", t);
   static const char header[] = "{\"t\":\"header\",\"format\":\"heapwise-trace\",\"version\":2,\"abi\":\"1.0\",\"host\":\"c\",\"backend\":\"model\",\"policy\":{\"name\":\"default\"";
@@ -91,7 +83,7 @@ static void damaged_traces(void) {
   path_in_tmp(path, sizeof path, "good.trace");
   path_in_tmp(bad, sizeof bad, "bad.trace");
   CHECK(record(path, "x") == HW_OK, "record");
-  char *t = slurp(path);
+  char *t = trace_text(path);
   hw_policy_t *def = NULL;
   hw_policy_load_builtin("default", NULL, &def, NULL);
   hw_replay_result_t r;

@@ -161,9 +161,13 @@ typedef struct hw_device_spec {
   int contiguous;                 /* 0, 1 or HW_DEFAULT (= contiguous iff no IOMMU) */
   uint64_t alignment;             /* power of two; 0 = 1 */
   int protected_access;           /* 0 or 1: may access protected memory */
-  const char *const *preferred_heaps; /* heap names, most preferred first */
+  const char *const *preferred_heaps; /* heap names, most preferred first (NULL iff count 0) */
   size_t preferred_count;
 } hw_device_spec_t;
+
+/* The spec fields above limited to 0, 1 (or HW_DEFAULT), a NULL preferred_heaps with a count or a
+ * NULL entry in it are the caller's bug: HW_ERR_ARGUMENT naming the field. A spec that describes
+ * no valid platform (a name taken, a mask of 0, an unknown preferred heap) is HW_ERR_INPUT. */
 
 /* An empty platform to describe programmatically. Thread-safe. */
 HW_API hw_status_t hw_platform_new(const char *name, hw_platform_t **out, hw_error_t **error);
@@ -174,7 +178,8 @@ HW_API hw_status_t hw_platform_add_heap(hw_platform_t *platform, const hw_heap_s
 /* Adds a device; its preferred heaps must already be added. */
 HW_API hw_status_t hw_platform_add_device(hw_platform_t *platform, const hw_device_spec_t *device,
                                           hw_error_t **error);
-/* Reads and validates a platform JSON file (examples/platforms/ *.json). Thread-safe. */
+/* Reads and validates a platform JSON file (examples/platforms/ *.json). Thread-safe.
+ * HW_ERR_INPUT naming the file when it cannot be read (missing, a directory) or is not valid. */
 HW_API hw_status_t hw_platform_load_file(const char *path, hw_platform_t **out, hw_error_t **error);
 /* Same from JSON text; `label` names it in messages. */
 HW_API hw_status_t hw_platform_load_json(const char *json, const char *label, hw_platform_t **out,
@@ -203,8 +208,10 @@ typedef enum hw_backend_kind {
 typedef void (*hw_log_fn)(void *ctx, uint32_t event, uint32_t fd, const char *text);
 
 typedef struct hw_engine_options {
-  hw_backend_kind_t backend;
-  uint32_t op_cap;                /* most ops one answer may carry; 0 = 64 */
+  hw_backend_kind_t backend;      /* another value: HW_ERR_ARGUMENT */
+  /* Most ops one answer may carry; 0 = 64. At most HW_MAX_OPS (the output region's slots): more
+   * is HW_ERR_ARGUMENT, so the cap a trace records is the cap enforced, and replay uses it. */
+  uint32_t op_cap;
   uint64_t max_allocation_bytes;  /* largest allocation handed to any heap; 0 = 1 GiB */
   /* Policy switched to when the module traps, aborts, runs out of fuel or asks for an invalid
    * op; the event is then asked again of it (a new event, recorded after a "swap" trace line).
@@ -247,7 +254,7 @@ HW_API uint32_t hw_engine_last_fuel(const hw_engine_t *engine);
 
 typedef struct hw_alloc_request {
   uint64_t size;                  /* bytes; rounded up by the policy */
-  const char *const *devices;     /* names of every device known to attach now (>= 1) */
+  const char *const *devices;     /* names of every device known to attach now (>= 1, none NULL) */
   size_t device_count;
   uint32_t cpu;                   /* HW_ACCESS_NONE/READ/WRITE/READWRITE: declared CPU use */
   int protected_content;          /* 0 or 1 */
@@ -259,11 +266,16 @@ typedef struct hw_alloc_request {
  * Creates a buffer and places it now (or at first use when deferred). Returns HW_OK with *out
  * set when placed or deferred; HW_ERR_NO_FIT (with *out still set: the buffer exists, its
  * decision says why) when the policy found no heap. Every ENOMEM on a heap marks it failed and
- * asks the policy again (same loop as the Node host).
+ * asks the policy again (same loop as the Node host). A request outside its documented values
+ * (devices NULL or holding NULL, cpu not HW_ACCESS_*, protected_content or deferred not 0 or 1)
+ * is HW_ERR_ARGUMENT naming the field, before anything is recorded; an unknown device name, a
+ * size of 0 or above the limit, no device at all are HW_ERR_USAGE.
  */
 HW_API hw_status_t hw_engine_allocate(hw_engine_t *engine, const hw_alloc_request_t *request,
                                       hw_buffer_id_t *out);
-/* Attaches another device; a deferred buffer is placed from all attachments at first use. */
+/* Attaches another device; a deferred buffer is placed from all attachments at first use.
+ * device NULL: HW_ERR_ARGUMENT (as for hw_engine_device_begin/_end); a name the platform does
+ * not have: HW_ERR_USAGE. */
 HW_API hw_status_t hw_engine_attach(hw_engine_t *engine, hw_buffer_id_t buf, const char *device);
 /* Places a deferred buffer now (normally done at its first use). HW_ERR_NO_FIT when none fits. */
 HW_API hw_status_t hw_engine_place(hw_engine_t *engine, hw_buffer_id_t buf);
@@ -376,6 +388,10 @@ HW_API hw_status_t hw_decision_to_json(const hw_decision_t *d, char **json);
  * module (NULL: the policy's own path, null for a built-in; "": null, so that replay looks the
  * module up by its sha256, e.g. a Node replay of a trace recorded with a .so). The header's
  * platform is the JSON as loaded, or the programmatic description written out as platform JSON.
+ * A trace starts right after hw_engine_new (hw_engine_set_policy may come first): replay runs
+ * the session from the engine's first call, so once the engine has served a call every start
+ * (this, _start_as, _open) is HW_ERR_USAGE. HW_ERR_IO when the header cannot be written; a
+ * failed start leaves the engine not recording.
  */
 HW_API hw_status_t hw_engine_trace_start(hw_engine_t *engine, FILE *out, const char *policy_path);
 
@@ -402,10 +418,14 @@ HW_API hw_status_t hw_engine_trace_start_as(hw_engine_t *engine, FILE *out, hw_t
 
 /*
  * Records to the file at `path`, in the encoding its name asks for (hw_trace_format_for_path).
- * The records go to `path.tmp.<pid>`, renamed to `path` by a successful
- * hw_engine_trace_finish(); a failed finish, or deleting the engine before finishing, removes
- * the temporary file, so a failed run never leaves a half-written trace. HW_ERR_IO naming the
- * file when it cannot be created.
+ * A regular file, or none yet: the records go to `path.tmp.<pid>`, renamed to `path` by a
+ * successful hw_engine_trace_finish() (a symbolic link stays, the file it names is replaced); a
+ * failed finish, or deleting the engine before finishing, removes the temporary file, so a
+ * failed run never leaves a half-written trace. Anything else but a directory (a character
+ * device, FIFO or socket: /dev/stdout, /dev/null, a named pipe) is opened and written in place,
+ * no temporary and no rename, which would replace the node itself with a regular file; opening
+ * a FIFO waits for its reader, as a shell redirection does. HW_ERR_IO naming the file when it is
+ * a directory (refused at once) or cannot be opened. The rules of hw_engine_trace_start hold.
  */
 HW_API hw_status_t hw_engine_trace_open(hw_engine_t *engine, const char *path, const char *policy_path);
 
@@ -448,7 +468,8 @@ HW_API hw_status_t hw_replay_file(const char *trace_path, const hw_policy_t *pol
                                   hw_replay_result_t *result, hw_error_t **error);
 
 typedef struct hw_replay_options {
-  /* More modules a swap line may name (a fallback, an explicit swap's .so). */
+  /* More modules a swap line may name (a fallback, an explicit swap's .so). NULL with a
+   * candidate_count: HW_ERR_ARGUMENT. */
   const hw_policy_t *const *candidates;
   size_t candidate_count;
 } hw_replay_options_t;

@@ -66,9 +66,22 @@ static hw_status_t new_instance(hw_policy_t *policy, const hw_platform_t *p, hw_
   return HW_OK;
 }
 
+/* The options' restricted values: the backend kinds there are, the ABI's op slots (a larger
+ * cap would be recorded in a trace but never be the one enforced). */
+static hw_status_t check_options(const hw_engine_options_t *o, hw_error_t **error) {
+  if (!o) return HW_OK;
+  if (o->backend != HW_BACKEND_MODEL && o->backend != HW_BACKEND_KERNEL) {
+    return hw_fail(error, HW_ERR_ARGUMENT, "hw_engine_new: backend must be HW_BACKEND_MODEL or HW_BACKEND_KERNEL, got %d", (int)o->backend);
+  }
+  if (o->op_cap > HW_MAX_OPS) return hw_fail(error, HW_ERR_ARGUMENT, "hw_engine_new: op_cap must be at most %u (HW_MAX_OPS), got %u", HW_MAX_OPS, o->op_cap);
+  return HW_OK;
+}
+
 hw_status_t hw_engine_new(const hw_policy_t *policy, const hw_platform_t *platform, const hw_engine_options_t *opts, hw_engine_t **out,
                           hw_error_t **error) {
   if (!policy || !platform || !out) return hw_fail(error, HW_ERR_ARGUMENT, "hw_engine_new: NULL argument");
+  hw_status_t checked = check_options(opts, error);
+  if (checked != HW_OK) return checked;
   if (platform->heap_count == 0) return hw_fail(error, HW_ERR_INPUT, "platform %s has no heap", platform->name);
   hw_engine_t *e = calloc(1, sizeof *e);
   if (!e) return hw_fail(error, HW_ERR_NO_MEMORY, "out of memory creating an engine");
@@ -172,14 +185,14 @@ static hw_buffer *live(hw_engine_t *e, hw_buffer_id_t id) {
 }
 
 static int device_index(hw_engine_t *e, const char *name) {
-  int d = name ? hw_platform_device_index(e->platform, name) : -1;
+  int d = hw_platform_device_index(e->platform, name); /* name checked by the caller */
   if (d < 0) {
     hw_text list = {0};
     for (size_t i = 0; i < e->platform->device_count; i++) {
       if (i) hw_text_add(&list, ", ");
       hw_text_add(&list, e->platform->devices[i].name);
     }
-    hw_engine_fail(e, HW_ERR_USAGE, "unknown device \"%s\" (platform %s has %s)", name ? name : "(null)", e->platform->name, list.s ? list.s : "");
+    hw_engine_fail(e, HW_ERR_USAGE, "unknown device \"%s\" (platform %s has %s)", name, e->platform->name, list.s ? list.s : "");
     hw_text_free(&list);
   }
   return d;
@@ -191,18 +204,43 @@ static int access_ok(hw_engine_t *e, uint32_t a) {
   return 0;
 }
 
+/* NULL for a device name is a bug in the caller, not an unknown device. */
+static int name_given(hw_engine_t *e, const char *fn, const char *device) {
+  if (device) return 1;
+  hw_engine_fail(e, HW_ERR_ARGUMENT, "%s: device is NULL", fn);
+  return 0;
+}
+
+/* The request's fields the header restricts (the values a C caller can get wrong and a
+ * workload cannot): devices present, cpu one of HW_ACCESS_*, the flags 0 or 1. */
+static hw_status_t check_request(hw_engine_t *e, const hw_alloc_request_t *r) {
+  static const char fn[] = "hw_engine_allocate";
+  if (!r->devices && r->device_count) return hw_engine_fail(e, HW_ERR_ARGUMENT, "%s: devices is NULL but device_count is %zu", fn, r->device_count);
+  for (size_t i = 0; i < r->device_count; i++) {
+    if (!r->devices[i]) return hw_engine_fail(e, HW_ERR_ARGUMENT, "%s: devices[%zu] is NULL", fn, i);
+  }
+  if (r->cpu > HW_ACCESS_READWRITE) {
+    return hw_engine_fail(e, HW_ERR_ARGUMENT, "%s: cpu must be HW_ACCESS_NONE, _READ, _WRITE or _READWRITE (0 to 3), got %u", fn, r->cpu);
+  }
+  if (r->protected_content != 0 && r->protected_content != 1) {
+    return hw_engine_fail(e, HW_ERR_ARGUMENT, "%s: protected_content must be 0 or 1, got %d", fn, r->protected_content);
+  }
+  if (r->deferred != 0 && r->deferred != 1) return hw_engine_fail(e, HW_ERR_ARGUMENT, "%s: deferred must be 0 or 1, got %d", fn, r->deferred);
+  return HW_OK;
+}
+
 /* ---- application calls -------------------------------------------------------------------- */
 
 hw_status_t hw_engine_allocate(hw_engine_t *e, const hw_alloc_request_t *r, hw_buffer_id_t *out) {
   if (!e) return HW_ERR_ARGUMENT;
   if (!r || !out) return hw_engine_fail(e, HW_ERR_ARGUMENT, "hw_engine_allocate: NULL argument");
+  if (check_request(e, r) != HW_OK) return e->last_status;
   if (r->size == 0) return hw_engine_fail(e, HW_ERR_USAGE, "allocation size must be positive, got 0");
   if (r->size > e->max_allocation) {
     return hw_engine_fail(e, HW_ERR_USAGE, "allocation of %llu bytes exceeds the engine's limit of %llu bytes (maxAllocationBytes)",
                           (unsigned long long)r->size, (unsigned long long)e->max_allocation);
   }
-  if (r->device_count == 0 || !r->devices) return hw_engine_fail(e, HW_ERR_USAGE, "an allocation needs at least one device");
-  if (r->cpu > 3) return hw_engine_fail(e, HW_ERR_USAGE, "cpu must be none, read, write or readwrite, got %u", r->cpu);
+  if (r->device_count == 0) return hw_engine_fail(e, HW_ERR_USAGE, "an allocation needs at least one device");
   size_t name_len = r->name ? strlen(r->name) : 0;
   if (r->name && name_len > 31) return hw_engine_fail(e, HW_ERR_USAGE, "buffer name \"%s\" is longer than 31 bytes", r->name);
   if (r->name && !hw_utf8_valid((const uint8_t *)r->name, name_len)) return hw_engine_fail(e, HW_ERR_USAGE, "buffer name is not UTF-8");
@@ -267,6 +305,7 @@ hw_status_t hw_engine_allocate(hw_engine_t *e, const hw_alloc_request_t *r, hw_b
 
 hw_status_t hw_engine_attach(hw_engine_t *e, hw_buffer_id_t id, const char *device) {
   if (!e) return HW_ERR_ARGUMENT;
+  if (!name_given(e, "hw_engine_attach", device)) return e->last_status;
   hw_buffer *b = live(e, id);
   if (!b) return e->last_status;
   int d = device_index(e, device);
@@ -306,6 +345,7 @@ hw_status_t hw_engine_place(hw_engine_t *e, hw_buffer_id_t id) {
 
 hw_status_t hw_engine_device_begin(hw_engine_t *e, hw_buffer_id_t id, const char *device, uint32_t access) {
   if (!e) return HW_ERR_ARGUMENT;
+  if (!name_given(e, "hw_engine_device_begin", device)) return e->last_status;
   hw_buffer *b = live(e, id);
   if (!b) return e->last_status;
   int d = device_index(e, device);
@@ -324,6 +364,7 @@ hw_status_t hw_engine_device_begin(hw_engine_t *e, hw_buffer_id_t id, const char
 
 hw_status_t hw_engine_device_end(hw_engine_t *e, hw_buffer_id_t id, const char *device) {
   if (!e) return HW_ERR_ARGUMENT;
+  if (!name_given(e, "hw_engine_device_end", device)) return e->last_status;
   hw_buffer *b = live(e, id);
   if (!b) return e->last_status;
   int d = device_index(e, device);

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <jansson.h>
 
@@ -152,6 +153,12 @@ hw_status_t hw_manifest_load(const char *path, hw_manifest **out, hw_error_t **e
   if (!f) {
     int err = errno;
     return hw_fail(error, HW_ERR_INPUT, "%s: cannot read manifest: %s", path, err == ENOENT ? "ENOENT" : strerror(err));
+  }
+  /* A directory opens, then reads as an empty file: say what it is instead of "not JSON". */
+  struct stat sb;
+  if (fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+    fclose(f);
+    return hw_fail(error, HW_ERR_INPUT, "%s: cannot read manifest: it is a directory", path);
   }
   json_error_t je;
   json_t *o = json_loadf(f, JSON_REJECT_DUPLICATES, &je);

@@ -69,8 +69,38 @@ int hw_platform_device_index(const hw_platform_t *p, const char *name) {
   return -1;
 }
 
+/* A field the header restricts to 0, 1 (or HW_DEFAULT when `tri`): the caller's bug otherwise. */
+static int flag_ok(const char *fn, const char *field, int v, int tri, hw_error_t **error) {
+  if (v == 0 || v == 1 || (tri && v == HW_DEFAULT)) return 1;
+  hw_fail(error, HW_ERR_ARGUMENT, "%s: %s must be %s, got %d", fn, field, tri ? "0, 1 or HW_DEFAULT" : "0 or 1", v);
+  return 0;
+}
+
+static int heap_flags_ok(const hw_heap_spec_t *h, hw_error_t **error) {
+  static const char fn[] = "hw_platform_add_heap";
+  return flag_ok(fn, "contiguous", h->contiguous, 1, error) && flag_ok(fn, "cached", h->cached, 1, error) &&
+         flag_ok(fn, "cpu_access", h->cpu_access, 1, error);
+}
+
+/* The pointers and flags of a device spec (values are checked as the platform's, HW_ERR_INPUT). */
+static int device_args_ok(const hw_device_spec_t *d, hw_error_t **error) {
+  static const char fn[] = "hw_platform_add_device";
+  if (!d->preferred_heaps && d->preferred_count) {
+    hw_fail(error, HW_ERR_ARGUMENT, "%s: preferred_heaps is NULL but preferred_count is %zu", fn, d->preferred_count);
+    return 0;
+  }
+  for (size_t k = 0; k < d->preferred_count && k < HW_MAX_HEAPS; k++) {
+    if (d->preferred_heaps[k]) continue;
+    hw_fail(error, HW_ERR_ARGUMENT, "%s: preferred_heaps[%zu] is NULL", fn, k);
+    return 0;
+  }
+  return flag_ok(fn, "iommu", d->iommu, 0, error) && flag_ok(fn, "coherent", d->coherent, 0, error) &&
+         flag_ok(fn, "contiguous", d->contiguous, 1, error) && flag_ok(fn, "protected_access", d->protected_access, 0, error);
+}
+
 hw_status_t hw_platform_add_heap(hw_platform_t *p, const hw_heap_spec_t *h, hw_error_t **error) {
   if (!p || !h) return hw_fail(error, HW_ERR_ARGUMENT, "hw_platform_add_heap: NULL argument");
+  if (!heap_flags_ok(h, error)) return HW_ERR_ARGUMENT;
   const char *where = p->name;
   if (!h->name || !*h->name) return hw_fail(error, HW_ERR_INPUT, "platform %s: a heap needs a name", where);
   if (p->heap_count >= HW_MAX_HEAPS) return hw_fail(error, HW_ERR_INPUT, "platform %s: at most %u heaps", where, HW_MAX_HEAPS);
@@ -115,6 +145,7 @@ hw_status_t hw_platform_add_heap(hw_platform_t *p, const hw_heap_spec_t *h, hw_e
 
 hw_status_t hw_platform_add_device(hw_platform_t *p, const hw_device_spec_t *d, hw_error_t **error) {
   if (!p || !d) return hw_fail(error, HW_ERR_ARGUMENT, "hw_platform_add_device: NULL argument");
+  if (!device_args_ok(d, error)) return HW_ERR_ARGUMENT;
   const char *where = p->name;
   if (!d->name || !*d->name) return hw_fail(error, HW_ERR_INPUT, "platform %s: a device needs a name", where);
   if (p->device_count >= HW_MAX_DEVICES) return hw_fail(error, HW_ERR_INPUT, "platform %s: at most %u devices", where, HW_MAX_DEVICES);
@@ -126,11 +157,8 @@ hw_status_t hw_platform_add_device(hw_platform_t *p, const hw_device_spec_t *d, 
   hw_device_info *di = &p->devices[p->device_count];
   memset(di, 0, sizeof *di);
   for (size_t k = 0; k < d->preferred_count; k++) {
-    int h = d->preferred_heaps[k] ? hw_platform_heap_index(p, d->preferred_heaps[k]) : -1;
-    if (h < 0) {
-      return hw_fail(error, HW_ERR_INPUT, "platform %s: device \"%s\": unknown preferred heap \"%s\"", where, d->name,
-                     d->preferred_heaps[k] ? d->preferred_heaps[k] : "(null)");
-    }
+    int h = hw_platform_heap_index(p, d->preferred_heaps[k]);
+    if (h < 0) return hw_fail(error, HW_ERR_INPUT, "platform %s: device \"%s\": unknown preferred heap \"%s\"", where, d->name, d->preferred_heaps[k]);
     di->preferred[k] = (uint32_t)h;
   }
   if (!(di->name = strdup(d->name))) return hw_fail(error, HW_ERR_NO_MEMORY, "out of memory");

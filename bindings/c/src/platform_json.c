@@ -1,9 +1,11 @@
 /* Platform JSON (schemas/platform.schema.json) to a validated platform, with messages naming
  * the file and the JSON pointer of the field at fault, as the Node host's InputError does. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "error.h"
 #include "platform.h"
@@ -233,12 +235,20 @@ hw_status_t hw_platform_load_json(const char *text, const char *label, hw_platfo
 
 hw_status_t hw_platform_load_file(const char *path, hw_platform_t **out, hw_error_t **error) {
   if (!path || !out) return hw_fail(error, HW_ERR_ARGUMENT, "hw_platform_load_file: NULL argument");
-  json_error_t je;
-  json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
-  if (!root) {
-    if (je.line <= 0) return hw_fail(error, HW_ERR_INPUT, "%s: cannot read platform file: %s", path, je.text);
-    return hw_fail(error, HW_ERR_INPUT, "%s: not valid JSON (line %d, column %d: %s)", path, je.line, je.column, je.text);
+  FILE *f = fopen(path, "rb");
+  if (!f) return hw_fail(error, HW_ERR_INPUT, "%s: cannot read platform file: %s", path, strerror(errno));
+  /* A directory opens, then reads as an empty file: say what it is instead of "not valid JSON". */
+  struct stat sb;
+  if (fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+    fclose(f);
+    return hw_fail(error, HW_ERR_INPUT, "%s: cannot read platform file: it is a directory", path);
   }
+  json_error_t je;
+  json_t *root = json_loadf(f, JSON_REJECT_DUPLICATES, &je);
+  int err = ferror(f) ? errno : 0;
+  fclose(f);
+  if (!root && err) return hw_fail(error, HW_ERR_INPUT, "%s: cannot read platform file: %s", path, strerror(err));
+  if (!root) return hw_fail(error, HW_ERR_INPUT, "%s: not valid JSON (line %d, column %d: %s)", path, je.line, je.column, je.text);
   hw_status_t st = hw_platform_from_json(root, path, out, error);
   json_decref(root);
   return st;

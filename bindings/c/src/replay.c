@@ -71,7 +71,7 @@ static hw_status_t on_header(jsonl *j, json_t *o, const char *t) {
   hw_replay_enforce(r, j->version >= 2, json_string_value(json_object_get(policy, "sha256")), m);
   json_t *limits = json_object_get(o, "limits");
   json_t *cap = json_object_get(limits, "opCap"), *fuel = json_object_get(limits, "fuel");
-  hw_replay_limits(r, json_is_integer(fuel) ? json_integer_value(fuel) : 0, json_is_integer(cap) ? json_integer_value(cap) : 0);
+  hw_replay_limits(r, json_is_integer(fuel) ? json_integer_value(fuel) : 0, json_is_integer(cap) ? json_integer_value(cap) : -1);
   char label[600];
   snprintf(label, sizeof label, "%s:1 platform", r->path);
   st = hw_platform_from_json(json_object_get(o, "platform"), label, &r->platform, r->error);
@@ -261,8 +261,12 @@ done:
 }
 
 hw_status_t hw_replay_file_with(const char *path, const hw_policy_t *policy, const hw_replay_options_t *opts, hw_replay_result_t *result, hw_error_t **error) {
+  /* Cleared first, so that hw_replay_result_clear is safe after any failure. */
+  if (result) memset(result, 0, sizeof *result);
   if (!path || !policy || !result) return hw_fail(error, HW_ERR_ARGUMENT, "hw_replay_file: NULL argument");
-  memset(result, 0, sizeof *result);
+  if (opts && !opts->candidates && opts->candidate_count) {
+    return hw_fail(error, HW_ERR_ARGUMENT, "hw_replay_file_with: candidates is NULL but candidate_count is %zu", opts->candidate_count);
+  }
   FILE *f = fopen(path, "rb");
   if (!f) return hw_fail(error, HW_ERR_IO, "%s: cannot read trace: %s", path, strerror(errno));
   /* The encoding by the first byte: '{' of a header line, 'H' of the binary magic. */

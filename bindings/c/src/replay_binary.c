@@ -2,9 +2,9 @@
  * into the input region as recorded, hw_event run under the trace's fuel, the used output region
  * compared with the recorded answer image. Equal bytes are the recorded answer, valid when it was
  * recorded under the same event, platform and limits, so nothing is decoded. Only on a
- * difference, a recorded fault, a manifest limiting heaps or sizes, or an op cap other than the
- * trace's are both answers decoded, validated and compared as JSON Lines answer lines, so the
- * divergence reads as it does for a JSON Lines trace. */
+ * difference, a recorded fault, or a manifest limiting heaps or sizes are both answers decoded,
+ * validated and compared as JSON Lines answer lines, so the divergence reads as it does for a
+ * JSON Lines trace. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,7 +14,6 @@
 typedef struct binary {
   replay *r;
   hw_bin_cursor *c;
-  int exact_limits;          /* the trace's op cap is the one replay enforces */
   int64_t pending;           /* the event awaiting its answer or fault, or -1 */
   hw_status_t st;            /* what hw_event returned for it */
   uint8_t event[sizeof(hw_event)]; /* its Event, for validation on the full path */
@@ -73,7 +72,6 @@ static hw_status_t on_header(binary *b) {
   b->c->devices = r->platform->device_count;
   b->c->platform_known = 1;
   hw_replay_limits(r, h.fuel, h.op_cap);
-  b->exact_limits = h.op_cap == r->op_cap;
   return hw_replay_fresh_instance(r);
 }
 
@@ -135,11 +133,12 @@ static int same_answer(binary *b) {
          !memcmp(out + HW_OUT_STRINGS_OFFSET, img + head + ex, strings);
 }
 
-/* Whether an answer equal to the recorded bytes is valid without validating it: the limits
- * are the trace's, and no manifest restricts the module further than the recording did. */
+/* Whether an answer equal to the recorded bytes is valid without validating it: replay always
+ * enforces the trace's limits (hw_replay_limits), so it is when no manifest restricts the module
+ * further than the recording did. */
 static int fast_path(const binary *b) {
   const hw_manifest *m = b->r->manifest;
-  return b->exact_limits && (!m || (!m->allowed_heaps && !m->max_allocation));
+  return !m || (!m->allowed_heaps && !m->max_allocation);
 }
 
 static hw_status_t diverged_from(binary *b, uint32_t i) {

@@ -6,7 +6,9 @@
 #include "replay_session.h"
 
 void hw_replay_limits(replay *r, int64_t fuel, int64_t op_cap) {
-  if (op_cap > 0 && op_cap <= HW_MAX_OPS) r->op_cap = (uint32_t)op_cap;
+  /* The recorded cap as the recording engine enforced it (hw_outcome_read applies HW_MAX_OPS
+   * above it, as every host does), never a default in its place. */
+  if (op_cap >= 0 && op_cap <= UINT32_MAX) r->op_cap = (uint32_t)op_cap;
   if (fuel > 0 && fuel <= 0x7fffffff) r->fuel = (uint32_t)fuel;
 }
 

@@ -32,7 +32,7 @@ typedef struct replay {
   const char *actual_fault;
 } replay;
 
-/* The header's limits: the op cap, and the fuel budget the recording host enforced (fuel runs
+/* The header's limits: the op cap as recorded (0 included, as the Node replay takes it), and the fuel budget the recording host enforced (fuel runs
  * out at the same event here; 0, a trace of an unmetered host, leaves the policy's own). */
 void hw_replay_limits(replay *r, int64_t fuel, int64_t op_cap);
 /* A fresh instance of the current module, given the platform, under the trace's budget. */

@@ -92,7 +92,11 @@ typedef struct hw_trace {
   hw_text line;                  /* JSON Lines: the line being built */
   hw_block_writer blocks;        /* binary */
   const hw_platform_t *platform; /* binary: device names to indexes (the engine's) */
-  char *path, *tmp;              /* opened by name: the temporary file renamed to path at the end */
+  /* Opened by name (the library closes `out`): path as given (for messages); tmp, for a
+   * regular file or none yet, the temporary renamed over target (path, a link resolved) at the
+   * end; NULL tmp and target when a device, FIFO or socket is written in place. */
+  int owned;
+  char *path, *tmp, *target;
 } hw_trace;
 
 /* One record in the recording's encoding (trace_record.c), in the order docs/trace.md gives. */
@@ -111,7 +115,7 @@ void hw_trace_swap(hw_trace *tr, uint32_t i, const char *reason, const char *nam
                    const hw_manifest *manifest);
 /* The end record with the counts, and the last block. */
 void hw_trace_end(hw_trace *tr);
-/* Frees a recording; one opened by name that did not finish removes its temporary file. */
+/* Frees a recording; one opened by name closes its file and, not finished, removes its temporary. */
 void hw_trace_discard(hw_trace *tr);
 
 #endif

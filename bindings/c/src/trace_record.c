@@ -103,13 +103,12 @@ void hw_trace_end(hw_trace *tr) {
 
 void hw_trace_discard(hw_trace *tr) {
   if (!tr) return;
-  if (tr->tmp) {
-    if (tr->out) fclose(tr->out);
-    unlink(tr->tmp);
-  }
+  if (tr->owned && tr->out) fclose(tr->out);
+  if (tr->tmp) unlink(tr->tmp);
   hw_text_free(&tr->line);
   hw_block_writer_free(&tr->blocks);
   free(tr->path);
   free(tr->tmp);
+  free(tr->target);
   free(tr);
 }

@@ -1,10 +1,12 @@
 /* Running a workload: setup, loop x iterations, teardown; deferred buffers placed at first
  * use; buffers that could not be placed are skipped, as host/simulate/run.ts does. */
+#include <errno.h>
 #include <libgen.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "workload.h"
 
@@ -23,8 +25,13 @@ static hw_status_t fail(hw_error_t **error, hw_status_t st, const char *fmt, ...
 
 hw_status_t hw_workload_load(const char *file, hw_workload *w, hw_error_t **error) {
   memset(w, 0, sizeof *w);
+  /* A file that cannot be read is told as such: jansson would say "unable to open ... (line -1)". */
+  struct stat sb;
+  if (stat(file, &sb) != 0) return fail(error, HW_ERR_INPUT, "%s: cannot read workload: %s", file, strerror(errno));
+  if (S_ISDIR(sb.st_mode)) return fail(error, HW_ERR_INPUT, "%s: cannot read workload: it is a directory", file);
   json_error_t je;
   json_t *root = json_load_file(file, JSON_REJECT_DUPLICATES, &je);
+  if (!root && je.line <= 0) return fail(error, HW_ERR_INPUT, "%s: cannot read workload: %s", file, je.text);
   if (!root) return fail(error, HW_ERR_INPUT, "%s: %s (line %d)", file, je.text, je.line);
   w->root = root;
   w->file = strdup(file);
