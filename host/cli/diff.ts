@@ -1,6 +1,7 @@
 // heapwise diff: one trace, two policies, what differs.
 import Table from 'cli-table3';
 import { InputError, EXIT } from '../errors.js';
+import { outputTarget } from '../output-file.js';
 import { loadPolicyFile } from '../module/load-file.js';
 import { diff as runDiff, type DiffReport } from '../trace/diff.js';
 import { formatBytes } from './format.js';
@@ -10,6 +11,7 @@ export async function diff(trace: string, opts: { policy?: string[]; json?: bool
   if (!opts.policy || opts.policy.length !== 2) throw new InputError('--policy', '', 'diff needs exactly two --policy options (A and B)');
   // Checked before any module loads: a bad count is the caller's typo, not something to round.
   const first = opts.first === undefined ? 20 : firstCount(opts.first);
+  if (opts.report) outputTarget(opts.report); // before the two replays, not after them
   const [a, b] = await Promise.all(opts.policy.map((p) => loadPolicyFile(p)));
   let report;
   if (opts.report) {

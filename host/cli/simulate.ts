@@ -1,5 +1,6 @@
 // heapwise simulate: a workload through a policy, refereed.
 import { EXIT } from '../errors.js';
+import { outputTarget } from '../output-file.js';
 import { loadPolicyFile } from '../module/load-file.js';
 import { loadPlatformFile } from '../platform/parse.js';
 import { simulate as runSimulation, type SimulationFault } from '../simulate/run.js';
@@ -25,6 +26,8 @@ export interface SimulateCliOptions {
 }
 
 export async function simulate(opts: SimulateCliOptions): Promise<number> {
+  // A report path that cannot take a file is told before the session, not after it.
+  if (opts.report) outputTarget(opts.report);
   const platform = opts.platform ? loadPlatformFile(opts.platform) : undefined;
   const workload = loadWorkloadFile(opts.workload, platform);
   const mod = await loadPolicyFile(opts.policy, { logCapability: !!opts.log });

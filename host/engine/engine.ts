@@ -90,6 +90,7 @@ export class Engine {
   private eventIndex = 0;
   private callIndex = -1;
   private stamp = 0;
+  private disposed = false;
   private readonly opCap: number;
   private readonly maxAllocation: bigint;
   private readonly fallback: PolicyModule | null;
@@ -142,6 +143,7 @@ export class Engine {
    * and BufferState: the new module continues from the state the old one left (ABI section 3).
    */
   swapPolicy(mod: PolicyModule): void {
+    this.usable();
     this.switchTo(mod, 'explicit');
   }
 
@@ -164,15 +166,18 @@ export class Engine {
   }
 
   observe(o: EngineObserver): () => void {
+    this.usable();
     return this.observers.add(o);
   }
 
   /** Live buffers, in allocation order. */
   liveBuffers(): Buffer[] {
+    this.usable();
     return [...this.buffers.values()];
   }
 
   buffer(id: number): Buffer {
+    this.usable();
     const b = this.buffers.get(id);
     if (!b) throw new UsageError(`unknown buffer ${id}`);
     return b;
@@ -180,6 +185,7 @@ export class Engine {
 
   /** Creates a buffer and places it now, or at its first use when `deferred`. */
   allocate(req: AllocateRequest): Buffer {
+    this.usable();
     const size = BigInt(req.size);
     if (size <= 0n) throw new UsageError(`allocation size must be positive, got ${req.size}`);
     if (size > this.maxAllocation) throw new UsageError(`allocation of ${size} bytes exceeds the engine's limit of ${this.maxAllocation} bytes (maxAllocationBytes)`);
@@ -207,6 +213,7 @@ export class Engine {
 
   /** Attaches another device; a deferred buffer is placed from every attachment at first use. */
   attach(b: Buffer | number, device: string): void {
+    this.usable();
     const buf = this.live(b);
     const d = this.deviceIndex(device);
     this.called('attach', buf.id, device);
@@ -215,6 +222,7 @@ export class Engine {
   }
 
   deviceBegin(b: Buffer | number, device: string, access: Access): void {
+    this.usable();
     const buf = this.live(b);
     const d = this.deviceIndex(device);
     if (!((buf.devices >> BigInt(d)) & 1n)) throw new UsageError(`device ${device} is not attached to ${buf.label}; attach it first`);
@@ -227,6 +235,7 @@ export class Engine {
   }
 
   deviceEnd(b: Buffer | number, device: string): void {
+    this.usable();
     const buf = this.live(b);
     const d = this.deviceIndex(device);
     const a = buf.deviceAccess.get(d);
@@ -237,6 +246,7 @@ export class Engine {
   }
 
   cpuBegin(b: Buffer | number, access: Access): void {
+    this.usable();
     const buf = this.live(b);
     if (buf.cpuAccess !== 0) throw new UsageError(`the CPU already accesses ${buf.label}`);
     this.called('cpu_begin', buf.id, undefined, access);
@@ -248,6 +258,7 @@ export class Engine {
   }
 
   cpuEnd(b: Buffer | number): void {
+    this.usable();
     const buf = this.live(b);
     if (buf.cpuAccess === 0) throw new UsageError(`the CPU has no access of ${buf.label} to end`);
     this.called('cpu_end', buf.id);
@@ -261,6 +272,7 @@ export class Engine {
    * writes or verifies a pattern in a real mapping), end.
    */
   cpuAccess(b: Buffer | number, access: Access): void {
+    this.usable();
     const buf = this.live(b);
     this.cpuBegin(buf, access);
     const r = this.backend.cpuAccess(buf.fd!, Number(buf.size), accessValue(access), ++this.stamp);
@@ -270,6 +282,7 @@ export class Engine {
 
   /** The buffer's fd leaves the process: from now on every CPU access is bracketed. */
   export(b: Buffer | number): void {
+    this.usable();
     const buf = this.live(b);
     this.called('export', buf.id);
     this.ensurePlaced(buf);
@@ -279,6 +292,7 @@ export class Engine {
 
   /** Frees the buffer: the policy closes any open START, then the fd is closed. */
   free(b: Buffer | number): void {
+    this.usable();
     const buf = this.live(b);
     if (buf.cpuAccess !== 0 || buf.deviceAccess.size > 0) throw new UsageError(`${buf.label} is still being accessed; end the access before free`);
     this.called('free', buf.id);
@@ -294,17 +308,36 @@ export class Engine {
     }
   }
 
-  /** Frees every live buffer and releases the backend. */
+  /**
+   * Frees every live buffer and releases the backend. Afterwards every method throws
+   * UsageError "engine disposed"; disposing again does nothing.
+   */
   dispose(): void {
-    for (const b of [...this.buffers.values()]) {
-      b.cpuAccess = 0;
-      b.deviceAccess.clear();
-      this.free(b);
+    if (this.disposed) return;
+    try {
+      for (const b of [...this.buffers.values()]) {
+        b.cpuAccess = 0;
+        b.deviceAccess.clear();
+        this.free(b);
+      }
+    } finally {
+      // Even when a close failed: the engine is gone, and the backend closes what is left.
+      this.disposed = true;
+      this.buffers.clear();
+      this.backend.dispose();
     }
-    this.backend.dispose();
+  }
+
+  /** Whether dispose() has run. */
+  get isDisposed(): boolean {
+    return this.disposed;
   }
 
   // ---- internals -------------------------------------------------------------------------
+
+  private usable(): void {
+    if (this.disposed) throw new UsageError('engine disposed');
+  }
 
   private live(b: Buffer | number): Buffer {
     const id = typeof b === 'number' ? b : b.id;
@@ -321,6 +354,7 @@ export class Engine {
 
   /** Places a deferred buffer now (normally done at its first use); returns the decision. */
   place(b: Buffer | number): Decision {
+    this.usable();
     const buf = this.live(b);
     if (buf.placed) return buf.decision!;
     this.called('place', buf.id);

@@ -20,6 +20,10 @@ export function readPolicyBytes(path: string): Uint8Array {
     return readFileSync(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
+    // A bare name that is no file was most likely meant as a built-in policy: list them.
+    if (code === 'ENOENT' && !/[/\\]/.test(path) && !path.toLowerCase().endsWith('.wasm')) {
+      throw new InputError(path, '', `cannot read policy module: not a file, and not a built-in policy (${BUILTIN_POLICIES.join(', ')}; NAME.debug for a debug build)`);
+    }
     const hint = code === 'ENOENT' && path.includes('/policies/') ? ' (run npm run build)' : '';
     throw new InputError(path, '', `cannot read policy module: ${code ?? (e as Error).message}${hint}`);
   }

@@ -1,7 +1,10 @@
 // Writing a trace to a file: buffered, and atomic (a temporary file renamed at the end), so a
 // failed run leaves no half-written trace behind. JSON Lines through `line`, binary through `bytes`.
-import { closeSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { InputError } from '../errors.js';
+// A device, FIFO or socket (/dev/stdout, /dev/null, a named pipe) is written directly, so
+// `--record /dev/stdout` streams and the node is never replaced; a directory is refused at
+// once (host/output-file.ts).
+import { UsageError } from '../errors.js';
+import { OutputFile } from '../output-file.js';
 import { BinaryEncoder } from './binary-encoder.js';
 import type { TraceEncoder } from './trace-encoder.js';
 
@@ -13,22 +16,22 @@ export function traceEncodingFor(path: string): TraceEncoding {
 }
 
 export class TraceFile {
-  private fd: number;
+  private readonly out: OutputFile;
   private chunks: string[] = [];
   private size = 0;
-  private readonly tmp: string;
 
   constructor(readonly path: string) {
-    this.tmp = `${path}.tmp-${process.pid}`;
-    try {
-      this.fd = openSync(this.tmp, 'w');
-    } catch (e) {
-      throw new InputError(path, '', `cannot write trace: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
+    this.out = new OutputFile(path, 'trace');
+  }
+
+  /** Written in place (a device or FIFO), not through a temporary file. */
+  get direct(): boolean {
+    return this.out.direct;
   }
 
   /** The line sink to hand a TraceRecorder (JSON Lines). */
   readonly line = (text: string): void => {
+    this.open();
     this.chunks.push(text, '\n');
     this.size += text.length + 1;
     if (this.size >= 1 << 16) this.flush();
@@ -36,8 +39,9 @@ export class TraceFile {
 
   /** A byte sink (binary encodings hand it chunks of about 256 KiB). */
   readonly bytes = (chunk: Uint8Array): void => {
+    this.open();
     this.flush();
-    for (let off = 0; off < chunk.length;) off += writeSync(this.fd, chunk, off);
+    this.out.write(chunk);
   };
 
   /** What a TraceRecorder writes this file with: the encoding its name asks for (traceEncodingFor). */
@@ -45,23 +49,34 @@ export class TraceFile {
     return traceEncodingFor(this.path) === 'binary' ? new BinaryEncoder(this.bytes) : this.line;
   }
 
+  private open(): void {
+    if (this.out.closed) throw new UsageError(`trace ${this.path} is already closed (committed or aborted)`);
+  }
+
   private flush(): void {
     if (!this.chunks.length) return;
-    writeSync(this.fd, this.chunks.join(''));
+    const text = this.chunks.join('');
     this.chunks = [];
     this.size = 0;
+    this.out.write(text);
   }
 
-  /** Flushes and moves the finished trace into place. */
+  /** Flushes and moves the finished trace into place. Again (or after abort): nothing. */
   commit(): void {
-    this.flush();
-    closeSync(this.fd);
-    renameSync(this.tmp, this.path);
+    if (this.out.closed) return;
+    try {
+      this.flush();
+    } catch (e) {
+      this.out.abort();
+      throw e;
+    }
+    this.out.commit();
   }
 
-  /** Drops the partial trace. */
+  /** Drops the partial trace. Again (or after commit): nothing; a committed trace stays. */
   abort(): void {
-    try { closeSync(this.fd); } catch { /* already closed */ }
-    try { unlinkSync(this.tmp); } catch { /* already gone */ }
+    this.chunks = [];
+    this.size = 0;
+    this.out.abort();
   }
 }
