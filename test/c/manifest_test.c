@@ -118,7 +118,7 @@ static void malformed(void) {
       {"{\"name\":\"default\",\"version\":\"1.0.0\",\"sha256\":\"%s\",\"colour\":1}", "bad.manifest.json at /: unknown property \"colour\""},
       {"{\"name\":\"default\",\"version\":\"1.0.0\",\"sha256\":\"%s\",\"fuel\":0}", "bad.manifest.json at /fuel: must be >= 1"},
       {"{\"name\":\"default\",\"version\":\"1.0.0\",\"sha256\":\"%s\",\"allowedHeaps\":[\"a\",\"a\"]}", "bad.manifest.json at /allowedHeaps: must NOT have duplicate items"},
-      {"{\"name\":", "bad.manifest.json: not JSON"},
+      {"{\"name\":", "bad.manifest.json: malformed JSON at line"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     char m[400], msg[1024];

@@ -121,7 +121,7 @@ static void platform_errors(void) {
        "t.json at /devices/0/preferredHeaps/0: unknown heap \"cma\" (platform heaps: system)"},
       {"{\"name\":\"p\",\"heaps\":[{\"name\":\"system\",\"colour\":1}],\"devices\":[]}", "t.json at /heaps/0: unknown property \"colour\""},
       {"{\"name\":\"p\",\"heaps\":[{\"name\":\"system\"}],\"devices\":[{\"name\":\"d\",\"iommu\":true,\"coherent\":true}]}", "t.json at /devices/0: missing required property \"dmaMaskBits\""},
-      {"{\"name\":", "t.json: not valid JSON"},
+      {"{\"name\":", "t.json: malformed JSON at line"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     hw_platform_t *p = NULL;

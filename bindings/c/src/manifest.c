@@ -8,6 +8,7 @@
 #include <jansson.h>
 
 #include "error.h"
+#include "json_input.h"
 #include "manifest.h"
 #include "platform.h"
 
@@ -149,22 +150,10 @@ hw_status_t hw_manifest_from_json(json_t *o, const char *where, hw_manifest **ou
 }
 
 hw_status_t hw_manifest_load(const char *path, hw_manifest **out, hw_error_t **error) {
-  FILE *f = fopen(path, "r");
-  if (!f) {
-    int err = errno;
-    return hw_fail(error, HW_ERR_INPUT, "%s: cannot read manifest: %s", path, err == ENOENT ? "ENOENT" : strerror(err));
-  }
-  /* A directory opens, then reads as an empty file: say what it is instead of "not JSON". */
-  struct stat sb;
-  if (fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
-    fclose(f);
-    return hw_fail(error, HW_ERR_INPUT, "%s: cannot read manifest: it is a directory", path);
-  }
-  json_error_t je;
-  json_t *o = json_loadf(f, JSON_REJECT_DUPLICATES, &je);
-  fclose(f);
-  if (!o) return hw_fail(error, HW_ERR_INPUT, "%s: not JSON: %s (line %d, column %d)", path, je.text, je.line, je.column);
-  hw_status_t st = from_json(o, path, path, out, error);
+  json_t *o;
+  hw_status_t st = hw_json_input_file(path, "manifest", &o, error);
+  if (st != HW_OK) return st;
+  st = from_json(o, path, path, out, error);
   json_decref(o);
   return st;
 }

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "error.h"
+#include "json_input.h"
 #include "platform.h"
 
 #define MAX_SAFE 9007199254740991LL
@@ -224,32 +225,21 @@ hw_status_t hw_platform_from_json(json_t *root, const char *label, hw_platform_t
 
 hw_status_t hw_platform_load_json(const char *text, const char *label, hw_platform_t **out, hw_error_t **error) {
   if (!text || !out) return hw_fail(error, HW_ERR_ARGUMENT, "hw_platform_load_json: NULL argument");
-  json_error_t je;
-  json_t *root = json_loads(text, JSON_REJECT_DUPLICATES, &je);
   const char *file = label ? label : "<platform>";
-  if (!root) return hw_fail(error, HW_ERR_INPUT, "%s: not valid JSON (line %d, column %d: %s)", file, je.line, je.column, je.text);
-  hw_status_t st = hw_platform_from_json(root, file, out, error);
+  json_t *root;
+  hw_status_t st = hw_json_input_text(text, file, &root, error);
+  if (st != HW_OK) return st;
+  st = hw_platform_from_json(root, file, out, error);
   json_decref(root);
   return st;
 }
 
 hw_status_t hw_platform_load_file(const char *path, hw_platform_t **out, hw_error_t **error) {
   if (!path || !out) return hw_fail(error, HW_ERR_ARGUMENT, "hw_platform_load_file: NULL argument");
-  FILE *f = fopen(path, "rb");
-  if (!f) return hw_fail(error, HW_ERR_INPUT, "%s: cannot read platform file: %s", path, strerror(errno));
-  /* A directory opens, then reads as an empty file: say what it is instead of "not valid JSON". */
-  struct stat sb;
-  if (fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
-    fclose(f);
-    return hw_fail(error, HW_ERR_INPUT, "%s: cannot read platform file: it is a directory", path);
-  }
-  json_error_t je;
-  json_t *root = json_loadf(f, JSON_REJECT_DUPLICATES, &je);
-  int err = ferror(f) ? errno : 0;
-  fclose(f);
-  if (!root && err) return hw_fail(error, HW_ERR_INPUT, "%s: cannot read platform file: %s", path, strerror(err));
-  if (!root) return hw_fail(error, HW_ERR_INPUT, "%s: not valid JSON (line %d, column %d: %s)", path, je.line, je.column, je.text);
-  hw_status_t st = hw_platform_from_json(root, path, out, error);
+  json_t *root;
+  hw_status_t st = hw_json_input_file(path, "platform file", &root, error);
+  if (st != HW_OK) return st;
+  st = hw_platform_from_json(root, path, out, error);
   json_decref(root);
   return st;
 }
