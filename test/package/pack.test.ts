@@ -1,8 +1,8 @@
 // The package as people get it: npm pack, install the tarball into an empty directory, run the
-// CLI with npx and import the library from Deno.
+// CLI with npx, type-check the library from CommonJS and ESM TypeScript, import it from Deno.
 import { describe, it, expect } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../support/modules.js';
@@ -24,7 +24,7 @@ describe('npm package', () => {
     r = run('npm', ['install', '--no-audit', '--no-fund', join(dest, tgz)], app);
     expect(r.code, r.out).toBe(0);
     const pkg = join(app, 'node_modules/heapwise');
-    for (const f of ['dist/index.js', 'dist/index.cjs', 'dist/types/index.d.ts', 'policies/default/build/default.wasm', 'bindings/c/include/heapwise.h', 'bindings/c/Makefile', 'bindings/node/binding.gyp']) {
+    for (const f of ['dist/index.js', 'dist/index.cjs', 'dist/types/index.d.ts', 'dist/types-cjs/index.d.ts', 'dist/types-cjs/package.json', 'policies/default/build/default.wasm', 'bindings/c/include/heapwise.h', 'bindings/c/Makefile', 'bindings/node/binding.gyp']) {
       expect(existsSync(join(pkg, f)), f).toBe(true);
     }
     expect(existsSync(join(pkg, 'LICENSE')), 'LICENSE').toBe(true);
@@ -44,6 +44,35 @@ describe('npm package', () => {
     expect(JSON.parse(r.stdout).heap).toBe('linux,cma');
     r = run(process.execPath, ['-e', "const h = require('heapwise'); console.log(typeof h.Engine.create)"], app);
     expect(r.stdout.trim(), r.out).toBe('function');
+    // One set of declarations serves both entry points: they must export the same names.
+    r = run(process.execPath, ['-e', "import('heapwise').then((m) => console.log(JSON.stringify([Object.keys(require('heapwise')).sort(), Object.keys(m).sort()])))"], app);
+    expect(r.code, r.out).toBe(0);
+    const [cjsNames, esmNames] = JSON.parse(r.stdout) as string[][];
+    expect(cjsNames, r.out).toEqual(esmNames);
+    expect(cjsNames).toEqual(expect.arrayContaining(['Engine', 'PolicyModule', 'abi']));
+    // TypeScript consumers under node16 resolution, each getting the types of its flavour: a
+    // CommonJS package (no "type": a require of ESM-flavoured types is TS1479) compiled and run,
+    // and an ESM one type-checked.
+    const consumer = `import { Engine, PolicyModule, abi, type Platform } from 'heapwise';
+const platform: Platform | null = null;
+console.log(JSON.stringify({ create: typeof Engine.create, PolicyModule: typeof PolicyModule, abi: typeof abi.ABI_MAJOR, platform }));
+`;
+    const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
+    for (const [dir, type, noEmit] of [['cjs', undefined, false], ['esm', 'module', true]] as const) {
+      mkdirSync(join(app, dir));
+      writeFileSync(join(app, dir, 'package.json'), JSON.stringify({ name: `hw-${dir}`, version: '1.0.0', private: true, type }));
+      writeFileSync(join(app, dir, 'tsconfig.json'), JSON.stringify({
+        compilerOptions: { module: 'node16', moduleResolution: 'node16', target: 'es2022', strict: true, noEmit, outDir: 'out', types: [] },
+        files: ['main.ts'],
+      }));
+      writeFileSync(join(app, dir, 'main.ts'), consumer);
+      r = run(process.execPath, [tsc, '-p', join(app, dir)], app);
+      expect(r.code, `${dir}: ${r.out}`).toBe(0);
+    }
+    expect(readFileSync(join(app, 'cjs/out/main.js'), 'utf8')).toContain('require("heapwise")');
+    r = run(process.execPath, ['out/main.js'], join(app, 'cjs'));
+    expect(r.code, r.out).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ create: 'function', PolicyModule: 'function', abi: 'number', platform: null });
     writeFileSync(join(app, 'main.ts'), `import { Engine, loadPolicyFile, loadPlatformFile } from 'heapwise';
 const p = loadPlatformFile('node_modules/heapwise/examples/platforms/rpi5.json');
 const e = Engine.create(await loadPolicyFile('default'), p);
