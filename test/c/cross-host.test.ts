@@ -83,7 +83,8 @@ describe('replay', () => {
     writeFileSync(trace, `${lines.slice(0, -1).join('\n')}\n`);
     const r = runDriver(['--replay', trace]);
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain(`${trace}: no end line`);
+    expect(r.stderr).toContain(`${trace} at line `);
+    expect(r.stderr).toContain('truncated: no end line');
   });
 });
 

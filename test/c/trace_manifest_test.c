@@ -216,16 +216,16 @@ static void bad_recorded_manifest(void) {
   CHECK(spoil_manifest_sha(t, n), "no manifest sha256 in the header");
   in_dir(bad, sizeof bad, "bad.jsonl");
   spit(bad, t, n);
-  CHECK(replay(bad, so, msg, sizeof msg) == HW_ERR_INPUT && strstr(msg, "bad.jsonl:1: header policy.manifest at /sha256: must match pattern"), "%s", msg);
+  CHECK(replay(bad, so, msg, sizeof msg) == HW_ERR_INPUT && strstr(msg, "bad.jsonl at line 1: header policy.manifest at /sha256: must match pattern"), "%s", msg);
   /* Version 2 without the key, version 1 with it: refused too. */
   char *m = strstr((char *)t, ",\"manifest\":");
   memcpy(m, ",\"manifold\":", 12);
   spit(bad, t, n);
-  CHECK(replay(bad, so, msg, sizeof msg) == HW_ERR_INPUT && strstr(msg, "bad.jsonl:1: header policy.manifest: missing"), "%s", msg);
+  CHECK(replay(bad, so, msg, sizeof msg) == HW_ERR_INPUT && strstr(msg, "bad.jsonl at line 1: header policy.manifest: missing"), "%s", msg);
   memcpy(m, ",\"manifest\":", 12);
   memcpy(strstr((char *)t, "\"version\":2,"), "\"version\":1,", 12);
   spit(bad, t, n);
-  CHECK(replay(bad, so, msg, sizeof msg) == HW_ERR_INPUT && strstr(msg, "bad.jsonl:1: header policy.manifest: a version 1 trace records no manifest"), "%s", msg);
+  CHECK(replay(bad, so, msg, sizeof msg) == HW_ERR_INPUT && strstr(msg, "bad.jsonl at line 1: header policy.manifest: a version 1 trace records no manifest"), "%s", msg);
   free(t);
   unsigned char *b = slurp(bin, &n);
   CHECK(spoil_manifest_sha(b, n), "no manifest sha256 in the binary header");

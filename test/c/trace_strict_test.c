@@ -95,7 +95,7 @@ static int refused_at(int k, char *with, int at, const char *want, char *msg, si
   free(with);
   hw_status_t st = replay(path, msg, cap);
   char where[600];
-  snprintf(where, sizeof where, "%s:%d: ", path, at);
+  snprintf(where, sizeof where, "%s at line %d: ", path, at);
   return st == HW_ERR_INPUT && strstr(msg, where) && strstr(msg, want);
 }
 
@@ -122,7 +122,7 @@ static void jsonl_damages(void) {
     ls[answer] = lines[answer + 1], ls[answer + 1] = lines[answer];
     write_lines(path, sizeof path, ls, nlines, -1);
     char where[600];
-    snprintf(where, sizeof where, "%s:%d: result for event 0 before its answer", path, answer + 1);
+    snprintf(where, sizeof where, "%s at line %d: result for event 0 before its answer", path, answer + 1);
     CHECK(replay(path, msg, sizeof msg) == HW_ERR_INPUT && strstr(msg, where), "swapped: %s", msg);
   }
 

@@ -98,7 +98,7 @@ static void damaged_traces(void) {
   f = fopen(bad, "w");
   fputs("{\"t\":\"header\",\"format\":\"heapwise-trace\",\"version\":3}\n", f);
   fclose(f);
-  CHECK(hw_replay_file(bad, def, &r, &err) == HW_ERR_INPUT && strstr(hw_error_message(err), ":1: trace version 3; this reader knows versions 1 and 2"), "%s", hw_error_message(err));
+  CHECK(hw_replay_file(bad, def, &r, &err) == HW_ERR_INPUT && strstr(hw_error_message(err), " at line 1: trace version 3; this reader knows versions 1 and 2"), "%s", hw_error_message(err));
   hw_error_delete(err);
   /* A line that is not JSON, named by number. */
   f = fopen(bad, "w");
@@ -106,7 +106,7 @@ static void damaged_traces(void) {
   fwrite(t, 1, second - t, f);
   fputs("{not json\n", f);
   fclose(f);
-  CHECK(hw_replay_file(bad, def, &r, &err) == HW_ERR_INPUT && strstr(hw_error_message(err), "bad.trace:2: not a JSON object"), "%s", hw_error_message(err));
+  CHECK(hw_replay_file(bad, def, &r, &err) == HW_ERR_INPUT && strstr(hw_error_message(err), "bad.trace at line 2: not a JSON object"), "%s", hw_error_message(err));
   hw_error_delete(err);
   free(t);
   hw_policy_delete(def);

@@ -34,7 +34,7 @@ static hw_status_t bad(jsonl *j, const char *fmt, ...) {
   va_start(ap, fmt);
   vsnprintf(detail, sizeof detail, fmt, ap);
   va_end(ap);
-  return hw_fail(j->r->error, HW_ERR_INPUT, "%s:%lu: %s", j->r->path, j->line, detail);
+  return hw_fail(j->r->error, HW_ERR_INPUT, "%s at line %lu: %s", j->r->path, j->line, detail);
 }
 
 static void drop_logs(jsonl *j) {
@@ -51,7 +51,7 @@ static hw_status_t recorded_manifest(jsonl *j, json_t *policy, const char *what,
   if (!m) return bad(j, "%s policy.manifest: missing (null when the module has none)", what);
   if (json_is_null(m)) return HW_OK;
   char label[600];
-  snprintf(label, sizeof label, "%s:%lu: %s policy.manifest", j->r->path, j->line, what);
+  snprintf(label, sizeof label, "%s at line %lu: %s policy.manifest", j->r->path, j->line, what);
   return hw_manifest_from_json(m, label, out, j->r->error);
 }
 
@@ -250,7 +250,7 @@ static hw_status_t replay_lines(replay *r, FILE *f) {
     if (st != HW_OK) goto done;
   }
   if (j.line == 0) st = hw_fail(r->error, HW_ERR_INPUT, "%s: empty trace", r->path);
-  else if (!ended) st = hw_fail(r->error, HW_ERR_INPUT, "%s: no end line after line %lu (truncated trace)", r->path, j.line);
+  else if (!ended) st = hw_fail(r->error, HW_ERR_INPUT, "%s at line %lu: truncated: no end line after %lu lines", r->path, j.line, j.line);
   else if (!j.checking && j.pending >= 0) st = hw_fail(r->error, HW_ERR_INPUT, "%s: event %lld has no answer", r->path, (long long)j.pending);
 done:
   if (j.checking) st = hw_replay_settle(r, st, held);
@@ -276,7 +276,7 @@ hw_status_t hw_replay_file_with(const char *path, const hw_policy_t *policy, con
     return hw_fail(error, HW_ERR_INPUT, "%s at byte 0: neither a JSON Lines trace (starts with \"{\") nor a binary one (starts with HWTRACE)", path);
   }
   if (first != EOF) ungetc(first, f);
-  replay r = {.path = path, .error = error, .given = policy, .opts = opts, .op_cap = 64, .result = result, .fuel = policy->fuel};
+  replay r = {.path = path, .unit = first == 'H' ? "record" : "line", .error = error, .given = policy, .opts = opts, .op_cap = 64, .result = result, .fuel = policy->fuel};
   r.current = hw_policy_ref(policy);
   r.manifest = policy->manifest;
   hw_status_t st = HW_OK;

@@ -93,7 +93,7 @@ hw_status_t hw_replay_diverged(replay *r, uint32_t event, unsigned long line, co
   res->line = (uint32_t)line;
   res->expected = strdup(expected);
   res->actual = strdup(actual);
-  return hw_fail(r->error, HW_ERR_DIVERGED, "%s:%lu: event %u: the policy answered differently\n  expected: %s\n  actual:   %s", r->path, line, event, expected,
+  return hw_fail(r->error, HW_ERR_DIVERGED, "%s at %s %lu: event %u: the policy answered differently\n  expected: %s\n  actual:   %s", r->path, r->unit, line, event, expected,
                  actual);
 }
 

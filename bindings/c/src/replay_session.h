@@ -11,6 +11,7 @@
 
 typedef struct replay {
   const char *path;
+  const char *unit; /* "line" (JSON Lines) or "record" (binary): what a divergence's position counts */
   hw_error_t **error;
   const hw_policy_t *given;
   const hw_replay_options_t *opts;
