@@ -104,6 +104,16 @@ export class AnswerView implements Outcome {
     return String.fromCharCode.apply(null, this.inst.u8.subarray(start, start + this.opArg(i)) as unknown as number[]);
   }
 
+  /** Is SET_NAME op i's name exactly `bytes` (the request's own name, in practice)? Then no string needs decoding. */
+  opNameIs(i: number, bytes: Uint8Array): boolean {
+    const len = this.opArg(i);
+    if (len !== bytes.length) return false;
+    const u8 = this.inst.u8;
+    const start = this.base + OUT_STRINGS_OFFSET + this.opValueLow(i);
+    for (let k = 0; k < len; k++) if (u8[start + k] !== bytes[k]) return false;
+    return true;
+  }
+
   /** Explanation i's fields, read in place. */
   explainSubject(i: number): number { return this.w[this.wb + EXPLAIN_WORD + i * EXPLAIN_WORDS]! & 0xff; }
   explainVerdict(i: number): number { return (this.w[this.wb + EXPLAIN_WORD + i * EXPLAIN_WORDS]! >>> 8) & 0xff; }

@@ -167,6 +167,13 @@ describe('answer view against the reference decoder', () => {
       view.ops.forEach((op, i) => {
         expect([view.opKind(i), view.opBuf(i), view.opHeap(i), view.opArg(i), view.opValue(i)]).toEqual([op.kind, op.buf, op.heap, op.arg, op.value]);
         expect(view.opValueNumber(i)).toBe(op.value < 1n << 53n ? Number(op.value) : -1);
+        if (op.name === undefined) return;
+        // The byte comparison the engine uses to keep the request's string agrees with the decoded name.
+        const bytes = new TextEncoder().encode(op.name);
+        expect(view.opNameIs(i, bytes)).toBe(true);
+        expect(view.opNameIs(i, ev.name)).toBe(new TextDecoder().decode(ev.name) === op.name);
+        if (bytes.length) expect(view.opNameIs(i, bytes.map((b, k) => (k === bytes.length - 1 ? b ^ 1 : b)))).toBe(false);
+        expect(view.opNameIs(i, new Uint8Array([...bytes, 0x61]))).toBe(false);
       });
       view.explains.forEach((x, i) => {
         expect([view.explainSubject(i), view.explainVerdict(i), view.explainCode(i), view.explainHeap(i), view.explainDevice(i), view.explainDetail(i)]).toEqual([x.subject, x.verdict, x.code, x.heap, x.device, x.detail]);
