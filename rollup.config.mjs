@@ -1,4 +1,6 @@
-// Bundles the host library (ESM + CJS) and the CLI into dist/. Types come from tsc (see build:types).
+// Bundles the host library (ESM + CJS), the CLI and the Deno entry point (bindings/deno/mod.ts:
+// the library plus KernelBackend over FFI, for `heapwise/deno`) into dist/. The ESM entries share
+// their chunks. Types come from tsc (see build:types).
 import esbuild from 'rollup-plugin-esbuild';
 import { readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
@@ -10,7 +12,7 @@ const plugins = [esbuild({ target: 'node20', loaders: { '.json': 'json' } })];
 
 export default [
   {
-    input: { index: 'host/index.ts', cli: 'host/cli/main.ts' },
+    input: { index: 'host/index.ts', cli: 'host/cli/main.ts', deno: 'bindings/deno/mod.ts' },
     output: { dir: 'dist', format: 'esm', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
     external: isExternal,
     plugins,

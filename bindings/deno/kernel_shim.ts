@@ -1,8 +1,9 @@
 // The raw DMA-BUF uAPI shim of libheapwise.so (bindings/c/include/heapwise_kernel.h), loaded
 // through Deno.dlopen. Every function returns >= 0 or -errno, exactly as the C side does: turning
 // those into Errno values is the backend's job (kernel_backend.ts), so a fake shim can stand in.
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { HeapwiseError } from '../../host/errors.ts';
+import { packageRoot } from '../../host/paths.ts';
 
 /** Where `make -C bindings/c` puts the library, relative to the package root. */
 export const LIBRARY_RELATIVE_PATH = 'bindings/c/build/libheapwise.so';
@@ -49,9 +50,13 @@ export class KernelLibraryError extends HeapwiseError {
   }
 }
 
-/** bindings/c/build/libheapwise.so of the checkout this module belongs to. */
+/**
+ * bindings/c/build/libheapwise.so of the heapwise package this module belongs to: the checkout
+ * when run from its sources, node_modules/heapwise when bundled into the package's dist/deno.js
+ * (found by walking up to the package.json named heapwise, so this needs --allow-read).
+ */
 export function defaultLibraryPath(): string {
-  return fileURLToPath(new URL('../c/build/libheapwise.so', import.meta.url));
+  return join(packageRoot(), LIBRARY_RELATIVE_PATH);
 }
 
 /** A NUL-terminated copy of `s`, or null when `s` holds a NUL the C side would cut it at. */
@@ -71,7 +76,7 @@ function loadError(path: string, e: unknown): KernelLibraryError {
   return new KernelLibraryError(path, `heapwise kernel library at ${path} failed to load (${msg}); rebuild it with: ${LIBRARY_BUILD_COMMAND}`);
 }
 
-/** Loads the shim from `path` (default: this checkout's bindings/c/build/libheapwise.so). */
+/** Loads the shim from `path` (default: the package's bindings/c/build/libheapwise.so). */
 export function openKernelShim(path: string = defaultLibraryPath()): KernelShim {
   let lib: Deno.DynamicLibrary<typeof SYMBOLS>;
   try {

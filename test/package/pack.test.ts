@@ -1,8 +1,9 @@
 // The package as people get it: npm pack, install the tarball into an empty directory, run the
-// CLI with npx, type-check the library from CommonJS and ESM TypeScript, import it from Deno.
+// CLI with npx, type-check the library from CommonJS and ESM TypeScript, import it from Deno (the
+// Node build, and the Deno entry point heapwise/deno with its types).
 import { describe, it, expect } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, realpathSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../support/modules.js';
@@ -13,7 +14,7 @@ const run = (cmd: string, args: string[], cwd: string, timeout = 600_000) => {
 };
 
 describe('npm package', () => {
-  it('packs, installs into an empty directory, and runs npx heapwise decide and a Deno import', () => {
+  it('packs, installs into an empty directory, and runs npx heapwise decide and Deno imports', () => {
     const dest = mkdtempSync(join(tmpdir(), 'hw-pack-'));
     let r = run('npm', ['pack', '--pack-destination', dest], ROOT);
     expect(r.code, r.out).toBe(0);
@@ -24,7 +25,7 @@ describe('npm package', () => {
     r = run('npm', ['install', '--no-audit', '--no-fund', join(dest, tgz)], app);
     expect(r.code, r.out).toBe(0);
     const pkg = join(app, 'node_modules/heapwise');
-    for (const f of ['dist/index.js', 'dist/index.cjs', 'dist/types/index.d.ts', 'dist/types-cjs/index.d.ts', 'dist/types-cjs/package.json', 'policies/default/build/default.wasm', 'bindings/c/include/heapwise.h', 'bindings/c/Makefile', 'bindings/node/binding.gyp']) {
+    for (const f of ['dist/index.js', 'dist/index.cjs', 'dist/types/index.d.ts', 'dist/types-cjs/index.d.ts', 'dist/types-cjs/package.json', 'dist/deno.js', 'dist/types-deno/bindings/deno/mod.d.ts', 'policies/default/build/default.wasm', 'bindings/c/include/heapwise.h', 'bindings/c/Makefile', 'bindings/node/binding.gyp']) {
       expect(existsSync(join(pkg, f)), f).toBe(true);
     }
     expect(existsSync(join(pkg, 'LICENSE')), 'LICENSE').toBe(true);
@@ -32,7 +33,7 @@ describe('npm package', () => {
     expect(existsSync(join(pkg, 'bindings/node/build/Release/heapwise.node'))).toBe(true);
     // Only the chunks the bundles use: a build starts from an empty dist/.
     const dist = join(pkg, 'dist');
-    const bundles = ['index.js', 'index.cjs', 'cli.js', ...readdirSync(join(dist, 'chunks')).map((c) => `chunks/${c}`)]
+    const bundles = ['index.js', 'index.cjs', 'cli.js', 'deno.js', ...readdirSync(join(dist, 'chunks')).map((c) => `chunks/${c}`)]
       .filter((f) => existsSync(join(dist, f))).map((f) => readFileSync(join(dist, f), 'utf8')).join('\n');
     for (const c of readdirSync(join(dist, 'chunks'))) expect(bundles.split(c).length - 1, `dist/chunks/${c} is used`).toBeGreaterThan(0);
     // The C library builds from the package (a dry run: its rules need nothing the package lacks).
@@ -80,8 +81,42 @@ const b = e.allocate({ size: 1 << 20, devices: [p.devices[0]!.name], cpu: 'read'
 console.log(JSON.stringify({ heap: b.heap, host: typeof Deno }));
 e.dispose();
 `);
-    r = run(join(ROOT, 'node_modules/.bin/deno'), ['run', '--allow-read', '--allow-env', 'main.ts'], app);
+    const deno = join(ROOT, 'node_modules/.bin/deno');
+    r = run(deno, ['run', '--allow-read', '--allow-env', 'main.ts'], app);
     expect(r.code, r.out).toBe(0);
     expect(JSON.parse(r.stdout.trim().split('\n').at(-1)!)).toMatchObject({ host: 'object' });
+    // heapwise/deno: dist/deno.js with its own declarations, no --sloppy-imports. KernelBackend
+    // looks for the C library in the package, which npm install does not build.
+    writeFileSync(join(app, 'main-deno.ts'), `import { Engine, HOST, KernelBackend, KernelLibraryError, loadPolicyFile, parsePlatform, type Decision } from 'heapwise/deno';
+const platform = parsePlatform({
+  name: 'pack-board',
+  heaps: [{ name: 'linux,cma', size: 16 * 1024 * 1024, maxAddressBits: 32 }, { name: 'system' }],
+  devices: [{ name: 'camera', dmaMaskBits: 32, iommu: false, coherent: false }],
+});
+const engine = Engine.create(await loadPolicyFile('default'), platform);
+const buffer = engine.allocate({ size: 1 << 20, devices: ['camera'], cpu: 'read' });
+const decision: Decision | null = buffer.decision;
+const host: 'deno' = HOST;
+let kernel: { name: string; message: string; library: boolean };
+try {
+  new KernelBackend().dispose();
+  kernel = { name: 'none', message: 'KernelBackend loaded', library: false };
+} catch (e) {
+  const err = e as Error;
+  kernel = { name: err.name, message: err.message, library: e instanceof KernelLibraryError };
+}
+console.log(JSON.stringify({ heap: decision?.heap ?? null, host, kernel }));
+engine.dispose();
+`);
+    r = run(deno, ['check', 'main-deno.ts'], app);
+    expect(r.code, r.out).toBe(0);
+    r = run(deno, ['run', '--allow-read', '--allow-ffi', '--allow-env', 'main-deno.ts'], app);
+    expect(r.code, r.out).toBe(0);
+    const library = join(realpathSync(app), 'node_modules/heapwise/bindings/c/build/libheapwise.so');
+    expect(JSON.parse(r.stdout.trim().split('\n').at(-1)!), r.out).toEqual({
+      heap: 'linux,cma',
+      host: 'deno',
+      kernel: { name: 'KernelLibraryError', message: `heapwise kernel library not found at ${library}; build it with: make -C bindings/c`, library: true },
+    });
   }, 900_000);
 });
