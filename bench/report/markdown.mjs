@@ -113,7 +113,7 @@ function vmSection(r) {
   if (r.vm.skipped) return `Not run: ${r.vm.skipped}.`;
   const rows = (r.vm.summary ?? []).map((s) => [s.host === 'c' ? 'C (libheapwise)' : 'Node', fmtSize(s.size), fmtNs(s.rawNs), fmtNs(s.engineNs), fmtNs(s.modelNs),
     fmtPct(s.engineShare), fmtPct(s.engineOverRaw), s.hostShareEstimate === null ? '-' : `${fmtPct(s.hostShareEstimate)} (${fmtNs(s.hostModelNs)} / ${fmtNs(s.hostCycleEstimateNs)})`, `${s.cycles}`]);
-  const lines = [`Guest kernel ${r.vm.kernel}, TCG (no KVM), ${r.vm.iterations} cycles per size (a quarter for 8 MiB), boot ${((r.vm.bootMs ?? 0) / 1000).toFixed(1)} s. The last share column leaves TCG out: the engine alone timed on this machine, against the real cycle estimated on this machine (a proxy cycle of zeroed, mapped, touched pages timed here, scaled by raw / proxy measured in the guest).`, '',
+  const lines = [`Guest kernel ${r.vm.kernel}, TCG (no KVM), ${r.vm.iterations} cycles per size (a quarter for 8 MiB), boot ${((r.vm.bootMs ?? 0) / 1000).toFixed(1)} s.${r.vm.retried?.length ? ` In the guest, ${r.vm.retried.join('; ')} (a crash is reported, and only a whole run's measurements are kept).` : ''} The last share column leaves TCG out: the engine alone timed on this machine, against the real cycle estimated on this machine (a proxy cycle of zeroed, mapped, touched pages timed here, scaled by raw / proxy measured in the guest).`, '',
     table(['host', 'buffer', 'raw cycle p50', 'engine cycle p50', 'engine alone p50', 'engine alone / raw', 'engine / raw - 1', 'without TCG (estimate)', 'cycles'], rows)];
   const steps = r.vm.rows?.filter((x) => x.size === 1 << 20 && (x.where ?? 'guest') === 'guest');
   if (steps?.length) {

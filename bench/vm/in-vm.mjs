@@ -48,14 +48,19 @@ function guestCommand(programs, iterations) {
     'gunzip /tmp/cycle.gz && chmod +x /tmp/cycle',
     'cat > /app/bench-node-cycle.mjs <<\'HEAPWISE_BENCH_JS_END\'', js + 'HEAPWISE_BENCH_JS_END',
     'status=0',
-    `/tmp/cycle ${sizes} --iterations ${iterations} || { echo "BENCH_VM_FAIL c $?"; status=1; }`,
-    `node /app/bench-node-cycle.mjs ${sizes} --iterations ${iterations} || { echo "BENCH_VM_FAIL node $?"; status=1; }`,
+    // A program that crashes runs once more (its measurements are kept only from a whole run);
+    // the crash is reported either way (BENCH_VM_RETRY), never hidden.
+    'measure() { name=$1; shift; "$@" > /tmp/out.txt 2>&1; s=$?; if [ $s = 0 ]; then cat /tmp/out.txt; return; fi',
+    '  echo "BENCH_VM_RETRY $name $s"; tail -5 /tmp/out.txt | sed "s/^/BENCH_VM_CRASH_OUT /"',
+    '  "$@" > /tmp/out.txt 2>&1; s=$?; cat /tmp/out.txt; [ $s = 0 ] || { echo "BENCH_VM_FAIL $name $s"; status=1; }; }',
+    `measure c /tmp/cycle ${sizes} --iterations ${iterations}`,
+    `measure node node /app/bench-node-cycle.mjs ${sizes} --iterations ${iterations}`,
     'exit $status',
   ].join('\n');
 }
 
 /**
- * Runs the cycle in the VM. Returns { rows, kernel, bootMs, durationMs, failures } or throws
+ * Runs the cycle in the VM. Returns { rows, kernel, bootMs, durationMs, failures, retried } or throws
  * when the guest could not run the programs at all.
  */
 export async function runVmCycles(root, buildDir, { quick }) {
@@ -74,12 +79,13 @@ export async function runVmCycles(root, buildDir, { quick }) {
     rows.push(...[...h.stdout.matchAll(/^BENCH_VM (\{.*\})\s*$/gm)].map((m) => JSON.parse(m[1])));
   }
   const failures = [...r.output.matchAll(/^BENCH_VM_FAIL (\w+) (\d+)/gm)].map((m) => `${m[1]} exited ${m[2]}`);
+  const retried = [...r.output.matchAll(/^BENCH_VM_RETRY (\w+) (\d+)/gm)].map((m) => `${m[1]} exited ${m[2]} and ran again`);
   if (r.timedOut) failures.push('the VM timed out');
   if (rows.length === 0) {
     const tail = r.output.split('\n').slice(-25).join('\n');
     throw new Error(`the VM produced no measurements (guest exit ${r.exitCode}, ${r.timedOut ? 'timed out' : 'not timed out'}):\n${tail}`);
   }
-  return { rows, kernel: r.kernelVersion, bootMs: r.bootMs, durationMs: r.durationMs, iterations, failures };
+  return { rows, kernel: r.kernelVersion, bootMs: r.bootMs, durationMs: r.durationMs, iterations, failures, retried };
 }
 
 /** Per host and size: the engine's share of a real cycle, three ways (see the README section). */
