@@ -1,9 +1,7 @@
 /* Manifests: parsed with jansson and validated field by field as the JSON schema says, with
  * Ajv's wording, so a bad manifest names the file and the field as the Node host does. */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <jansson.h>
 

@@ -1,11 +1,9 @@
 /* Platform JSON (schemas/platform.schema.json) to a validated platform, with messages naming
  * the file and the JSON pointer of the field at fault, as the Node host's InputError does. */
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "error.h"
 #include "json_input.h"
