@@ -401,7 +401,7 @@ export class Engine {
       buf.state = out.state;
       // The module names the buffer as the request did, in practice: its string, not a decoded copy.
       const named = out.opCount > 1 && out.opKind(1) === OpKind.SET_NAME
-        ? (buf.request.name !== undefined && out.opNameIs(1, buf.nameBytes) ? buf.request.name : out.opName(1)) : null;
+        ? (typeof buf.request.name === 'string' && out.opNameIs(1, buf.nameBytes) ? buf.request.name : out.opName(1)) : null;
       if (named !== null) {
         const nr = this.backend.setName(r.fd, named);
         this.notify(ev, out, 1, nr === 0 ? { ok: true } : { ok: false, ...nr }, buf);
