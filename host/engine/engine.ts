@@ -213,7 +213,6 @@ export class Engine {
 
   /** Attaches another device; a deferred buffer is placed from every attachment at first use. */
   attach(b: Buffer | number, device: string): void {
-    this.usable();
     const buf = this.live(b);
     const d = this.deviceIndex(device);
     this.called('attach', buf.id, device);
@@ -222,7 +221,6 @@ export class Engine {
   }
 
   deviceBegin(b: Buffer | number, device: string, access: Access): void {
-    this.usable();
     const buf = this.live(b);
     const d = this.deviceIndex(device);
     if (!((buf.devices >> BigInt(d)) & 1n)) throw new UsageError(`device ${device} is not attached to ${buf.label}; attach it first`);
@@ -235,7 +233,6 @@ export class Engine {
   }
 
   deviceEnd(b: Buffer | number, device: string): void {
-    this.usable();
     const buf = this.live(b);
     const d = this.deviceIndex(device);
     const a = buf.deviceAccess.get(d);
@@ -246,7 +243,6 @@ export class Engine {
   }
 
   cpuBegin(b: Buffer | number, access: Access): void {
-    this.usable();
     const buf = this.live(b);
     if (buf.cpuAccess !== 0) throw new UsageError(`the CPU already accesses ${buf.label}`);
     this.called('cpu_begin', buf.id, undefined, access);
@@ -258,7 +254,6 @@ export class Engine {
   }
 
   cpuEnd(b: Buffer | number): void {
-    this.usable();
     const buf = this.live(b);
     if (buf.cpuAccess === 0) throw new UsageError(`the CPU has no access of ${buf.label} to end`);
     this.called('cpu_end', buf.id);
@@ -272,7 +267,6 @@ export class Engine {
    * writes or verifies a pattern in a real mapping), end.
    */
   cpuAccess(b: Buffer | number, access: Access): void {
-    this.usable();
     const buf = this.live(b);
     this.cpuBegin(buf, access);
     const r = this.backend.cpuAccess(buf.fd!, Number(buf.size), accessValue(access), ++this.stamp);
@@ -282,7 +276,6 @@ export class Engine {
 
   /** The buffer's fd leaves the process: from now on every CPU access is bracketed. */
   export(b: Buffer | number): void {
-    this.usable();
     const buf = this.live(b);
     this.called('export', buf.id);
     this.ensurePlaced(buf);
@@ -292,7 +285,6 @@ export class Engine {
 
   /** Frees the buffer: the policy closes any open START, then the fd is closed. */
   free(b: Buffer | number): void {
-    this.usable();
     const buf = this.live(b);
     if (buf.cpuAccess !== 0 || buf.deviceAccess.size > 0) throw new UsageError(`${buf.label} is still being accessed; end the access before free`);
     this.called('free', buf.id);
@@ -339,7 +331,9 @@ export class Engine {
     if (this.disposed) throw new UsageError('engine disposed');
   }
 
+  /** The live buffer `b` names; every method that takes a buffer checks disposal here. */
   private live(b: Buffer | number): Buffer {
+    this.usable();
     const id = typeof b === 'number' ? b : b.id;
     const buf = this.buffers.get(id);
     if (!buf) throw new UsageError(typeof b === 'number' ? `unknown buffer ${id}` : `${b.label} was freed`);
@@ -354,7 +348,6 @@ export class Engine {
 
   /** Places a deferred buffer now (normally done at its first use); returns the decision. */
   place(b: Buffer | number): Decision {
-    this.usable();
     const buf = this.live(b);
     if (buf.placed) return buf.decision!;
     this.called('place', buf.id);

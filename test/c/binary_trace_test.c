@@ -154,13 +154,7 @@ static hw_status_t replay_bytes(const unsigned char *b, size_t n, const hw_polic
   char bad[512];
   in_tmp(bad, sizeof bad, "bad.hwtrace");
   spit(bad, b, n);
-  hw_replay_result_t r;
-  hw_error_t *err = NULL;
-  hw_status_t st = hw_replay_file(bad, pol, &r, &err);
-  snprintf(msg, cap, "%s", err ? hw_error_message(err) : "");
-  hw_error_delete(err);
-  hw_replay_result_clear(&r);
-  return st;
+  return replay_message(bad, pol, msg, cap);
 }
 
 static void damaged_refused(void) {

@@ -35,4 +35,15 @@ static inline char *trace_text(const char *path) {
   return s;
 }
 
+/* Replays `path` under `pol`: the status, and the error message (or "") in msg. */
+static inline hw_status_t replay_message(const char *path, const hw_policy_t *pol, char *msg, size_t cap) {
+  hw_replay_result_t r;
+  hw_error_t *err = NULL;
+  hw_status_t st = hw_replay_file(path, pol, &r, &err);
+  snprintf(msg, cap, "%s", err ? hw_error_message(err) : "");
+  hw_error_delete(err);
+  hw_replay_result_clear(&r);
+  return st;
+}
+
 #endif

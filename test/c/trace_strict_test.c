@@ -32,15 +32,7 @@ static hw_status_t record(const char *path) {
   return st;
 }
 
-static hw_status_t replay(const char *path, char *msg, size_t cap) {
-  hw_replay_result_t r;
-  hw_error_t *err = NULL;
-  hw_status_t st = hw_replay_file(path, def, &r, &err);
-  snprintf(msg, cap, "%s", err ? hw_error_message(err) : "");
-  hw_error_delete(err);
-  hw_replay_result_clear(&r);
-  return st;
-}
+static hw_status_t replay(const char *path, char *msg, size_t cap) { return replay_message(path, def, msg, cap); }
 
 /* ---- JSON Lines: the trace as lines, damaged by line ------------------------------------------ */
 
