@@ -16,7 +16,7 @@ function utf8Length(s: string): number {
 }
 const U64_MAX = (1n << 64n) - 1n;
 const FD_FLAGS_VALID = 0o2000000 | 3; // O_CLOEXEC | O_ACCMODE
-const SYNC_VALID_MASK = 7n; // READ | WRITE | END
+const SYNC_VALID = 7; // READ | WRITE | END
 const NAME_MAX = 32; // DMA_BUF_NAME_LEN, NUL included
 
 interface ModelBuffer {
@@ -77,13 +77,21 @@ export class ModelBackend implements Backend {
   sync(fd: number, flags: bigint | number): IoctlResult {
     const b = this.fds.get(fd);
     if (!b) return errno('EBADF');
-    const f = BigInt(flags);
-    if ((f & ~SYNC_VALID_MASK) !== 0n) return errno('EINVAL');
-    if ((f & 3n) === 0n) return errno('EINVAL');
+    // The u64 flags as a small number: the engine passes a u32, and every valid value is below 8
+    // (a number path: each BigInt operation allocates, and this runs on every sync).
+    let f: number;
+    if (typeof flags === 'number') {
+      if (!Number.isInteger(flags) || flags < 0 || flags > SYNC_VALID) return errno('EINVAL');
+      f = flags;
+    } else {
+      if ((flags & ~BigInt(SYNC_VALID)) !== 0n) return errno('EINVAL');
+      f = Number(flags);
+    }
+    if ((f & 3) === 0) return errno('EINVAL');
     // Measured on 6.12 (the differential test): udmabuf's end_cpu_access fails until a
     // begin_cpu_access has built the buffer's sg table; the heaps accept END without START.
     if (b.udmabuf) {
-      if ((f & 4n) === 0n) b.sgTable = true;
+      if ((f & 4) === 0) b.sgTable = true;
       else if (!b.sgTable) return errno('EINVAL');
     }
     return 0;

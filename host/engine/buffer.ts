@@ -6,9 +6,14 @@ import { decisionFromFacts, type Decision, type DecisionFacts } from './decision
 
 const utf8 = new TextEncoder();
 
+// Most buffers are unnamed: they share one empty name (a typed array costs more to allocate than
+// the rest of nameBytesOf; an empty one cannot be written to).
+const NO_NAME = new Uint8Array(0);
+
 /** A buffer name as UTF-8; names are short and ASCII in practice, which needs no encoder call. */
 export function nameBytesOf(name: string): Uint8Array {
   if (typeof name !== 'string') return utf8.encode(name);
+  if (name.length === 0) return NO_NAME;
   const out = new Uint8Array(name.length);
   for (let i = 0; i < name.length; i++) {
     const c = name.charCodeAt(i);

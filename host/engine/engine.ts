@@ -24,6 +24,8 @@ export type { EngineObserver } from './observers.js';
 
 export type Access = 'read' | 'write' | 'readwrite';
 const ACCESS: Record<string, number> = { none: 0, read: 1, write: 2, readwrite: 3 };
+/** Bit i of a heap or device mask (i < 64), built once: each BigInt operation allocates. */
+const BIT: readonly bigint[] = Array.from({ length: 64 }, (_, i) => 1n << BigInt(i));
 
 export interface EngineOptions extends LoadOptions {
   /** Where operations execute (default: a fresh ModelBackend). */
@@ -194,7 +196,7 @@ export class Engine {
     const nameBytes = nameBytesOf(req.name ?? '');
     if (req.name !== undefined && nameBytes.length > 31) throw new UsageError(`buffer name "${req.name}" is longer than 31 bytes`);
     let devices = 0n;
-    for (const name of req.devices) devices |= 1n << BigInt(this.deviceIndex(name));
+    for (const name of req.devices) devices |= BIT[this.deviceIndex(name)]!;
     const buf = new Buffer(this.nextId++, { ...req, devices: [...req.devices] }, devices, nameBytes);
     this.buffers.set(buf.id, buf);
     this.called('alloc', buf.id, undefined, undefined, buf.request);
@@ -216,7 +218,7 @@ export class Engine {
     const buf = this.live(b);
     const d = this.deviceIndex(device);
     this.called('attach', buf.id, device);
-    buf.devices |= 1n << BigInt(d);
+    buf.devices |= BIT[d]!;
     this.run(EventKind.ATTACH, buf, d, 0);
   }
 
@@ -383,7 +385,7 @@ export class Engine {
       this.notify(ev, out, 0, r.ok ? { ok: true, fd: r.fd } : r, buf);
       if (!r.ok) {
         attempts.push({ heap: heap.name, errno: r.errno, code: r.code });
-        failed |= 1n << BigInt(heapIndex);
+        failed |= BIT[heapIndex]!;
         lastErrno = r.errno;
         continue;
       }
