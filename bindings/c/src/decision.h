@@ -15,18 +15,18 @@ typedef struct hw_decision_entry {
 } hw_decision_entry;
 
 struct hw_decision {
-  char *heap; /* NULL when nothing fit */
+  const char *heap; /* the platform's name of the heap (platform outlives the decision); NULL when nothing fit */
   uint64_t size;
   uint32_t fd_flags;
   char *name;
   hw_decision_entry *attempts;
   size_t attempt_count;
-  char *policy_name, *policy_version, *policy_sha256;
+  const char *policy_name, *policy_version, *policy_sha256; /* in the decision's own block */
   /* What the texts are built from on their first read (decision.c): the answer's explanations,
    * the engine's platform (it outlives the buffers that hold decisions) and the request. A
    * placement builds no sentence nobody reads: they were most of an allocation's time. */
   const hw_platform_t *platform;
-  hw_explain *explains;
+  hw_explain *explains; /* in the decision's own block */
   uint32_t explain_count;
   uint64_t requested, devices;
   int no_fit;           /* the answer was FAIL: no ranking, no fallbacks */

@@ -140,8 +140,6 @@ hw_status_t hw_engine_set_policy(hw_engine_t *e, const hw_policy_t *policy) {
 
 static void buffer_delete(hw_buffer *b) {
   if (!b) return;
-  for (size_t i = 0; i < b->request_device_count; i++) free(b->request_devices[i]);
-  free(b->request_devices);
   hw_decision_delete(b->decision);
   free(b);
 }
@@ -259,18 +257,7 @@ hw_status_t hw_engine_allocate(hw_engine_t *e, const hw_alloc_request_t *r, hw_b
     e->buffer_cap = cap;
   }
   hw_buffer *b = calloc(1, sizeof *b);
-  if (!b || !(b->request_devices = calloc(r->device_count, sizeof *b->request_devices))) {
-    free(b);
-    return hw_engine_fail(e, HW_ERR_NO_MEMORY, "out of memory");
-  }
-  for (size_t i = 0; i < r->device_count; i++) {
-    if (!(b->request_devices[i] = strdup(r->devices[i]))) {
-      b->request_device_count = i;
-      buffer_delete(b);
-      return hw_engine_fail(e, HW_ERR_NO_MEMORY, "out of memory");
-    }
-  }
-  b->request_device_count = r->device_count;
+  if (!b) return hw_engine_fail(e, HW_ERR_NO_MEMORY, "out of memory");
   b->id = e->next_id++;
   b->requested = r->size;
   b->devices = devices;
@@ -284,7 +271,7 @@ hw_status_t hw_engine_allocate(hw_engine_t *e, const hw_alloc_request_t *r, hw_b
   b->fd = -1;
   e->buffers[b->id] = b;
   *out = b->id;
-  hw_call_record c = {.op = "alloc", .buf = b->id, .size = r->size, .devices = (const char *const *)b->request_devices,
+  hw_call_record c = {.op = "alloc", .buf = b->id, .size = r->size, .devices = r->devices,
                       .device_count = r->device_count, .cpu = r->cpu, .protected_content = b->protected_content,
                       .deferred = b->deferred, .name = r->name};
   hw_engine_called(e, &c);

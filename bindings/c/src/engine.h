@@ -16,8 +16,6 @@ typedef struct hw_buffer {
   int protected_content, deferred, has_name;
   uint8_t name[HW_NAME_CAPACITY]; /* zero past name_len: ask() copies the whole field */
   size_t name_len;
-  char **request_devices; /* names as requested, for trace call lines */
-  size_t request_device_count;
   int32_t heap_index; /* -1 until placed */
   int fd;             /* -1 when none */
   uint64_t size;

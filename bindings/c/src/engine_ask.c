@@ -173,7 +173,7 @@ hw_status_t hw_engine_place_once(hw_engine_t *e, hw_buffer *b) {
     b->heap_index = (int32_t)first->heap;
     b->size = first->value;
     memcpy(b->state, e->out.state, sizeof b->state);
-    d->heap = strdup(heap->name);
+    d->heap = p->heaps[first->heap].name;
     d->size = first->value;
     d->fd_flags = first->arg;
     if (e->out.op_count > 1 && e->out.ops[1].kind == HW_OP_KIND_SET_NAME) {
