@@ -56,8 +56,13 @@ export class Buffer {
   cpuAccess = 0;
   /** Devices between deviceBegin and deviceEnd, with their access. */
   deviceAccess = new Map<number, number>();
-  /** The policy's BufferState, carried between events and across policy swaps. */
-  state: Uint8Array = new Uint8Array(BufferStateLayout.SIZE);
+  /**
+   * The policy's BufferState (carried between events and across policy swaps) as its eight
+   * words in machine order, so that copying them between typed arrays keeps the ABI's bytes.
+   * No byte view over it: taking an on-heap typed array's `.buffer` moves it off the heap,
+   * which cost more than the copies it saved.
+   */
+  readonly stateWords = new Uint32Array(BufferStateLayout.SIZE >>> 2);
   /** Bytes of the request (exact). */
   readonly requested: bigint;
   readonly nameBytes: Uint8Array;
@@ -67,6 +72,15 @@ export class Buffer {
     this.devices = devices;
     this.requested = BigInt(request.size);
     this.nameBytes = nameBytes ?? nameBytesOf(request.name ?? '');
+  }
+
+  /** The policy's BufferState now: a copy (later events do not change it). */
+  get state(): Uint8Array {
+    return new Uint8Array(this.stateWords.slice().buffer);
+  }
+
+  set state(s: Uint8Array) {
+    new Uint8Array(this.stateWords.buffer).set(s.subarray(0, BufferStateLayout.SIZE));
   }
 
   /** How the buffer was placed (or why not), with its sentences: written when first read. */

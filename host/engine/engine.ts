@@ -17,6 +17,7 @@ import { Buffer, nameBytesOf, type AllocateRequest } from './buffer.js';
 import { type Decision, type Attempt, type DecisionFacts } from './decision.js';
 import { type AnswerView } from './outcome.js';
 import { answer } from './answer.js';
+import { EngineEvent } from './event-record.js';
 import { HeapUsage } from './heap-usage.js';
 import { Observers, type EngineObserver } from './observers.js';
 
@@ -393,7 +394,7 @@ export class Engine {
       buf.heapIndex = heapIndex;
       buf.heap = heap.name;
       buf.size = size;
-      buf.state = out.state;
+      out.stateTo(buf.stateWords);
       // The module names the buffer as the request did, in practice: its string, not a decoded copy.
       const named = out.opCount > 1 && out.opKind(1) === OpKind.SET_NAME
         ? (typeof buf.request.name === 'string' && out.opNameIs(1, buf.nameBytes) ? buf.request.name : out.opName(1)) : null;
@@ -416,7 +417,7 @@ export class Engine {
   private run(kind: number, buf: Buffer, device: number, access: number): void {
     if (!buf.placed && kind !== EventKind.ATTACH) return;
     const { ev, out } = this.ask(kind, buf, device, access, 0n, 0);
-    buf.state = out.state;
+    out.stateTo(buf.stateWords);
     for (let i = 0; i < out.opCount; i++) {
       const flags = out.opArg(i);
       const r = this.backend.sync(buf.fd!, flags);
@@ -461,11 +462,9 @@ export class Engine {
     if (buf.request.deferred) flags |= BufferFlag.DEFERRED;
     if (buf.exported) flags |= BufferFlag.EXPORTED;
     if (buf.nameBytes.length) flags |= BufferFlag.NAMED;
-    const ev: EventRecord = {
-      index: this.eventIndex++, call: this.callIndex, kind, buf: buf.id, device, access, size: buf.requested, devices: buf.devices,
-      failedHeaps: failed, heap: buf.heapIndex < 0 ? NONE : buf.heapIndex, cpu: ACCESS[buf.request.cpu ?? 'none']!, flags, lastErrno,
-      name: buf.nameBytes, usage: kind === EventKind.PLACE ? this.usage.snapshot() : null, state: buf.state,
-    };
+    const ev: EventRecord = new EngineEvent(this.eventIndex++, this.callIndex, kind, buf.id, device, access, buf.requested, buf.devices,
+      failed, buf.heapIndex < 0 ? NONE : buf.heapIndex, ACCESS[buf.request.cpu ?? 'none']!, flags, lastErrno,
+      buf.nameBytes, kind === EventKind.PLACE ? this.usage.snapshot() : null, buf.stateWords);
     let out: AnswerView;
     try {
       out = answer(this.inst, this.platform, ev, this.opCap, this.observers.on.onEvent);

@@ -5,6 +5,7 @@
 import { EventLayout as EL, EVENT_NAME_OFFSET, EVENT_USAGE_OFFSET, EventKind, MAX_HEAPS } from '../abi/generated.js';
 import type { PolicyInstance } from '../module/instance.js';
 import type { EventRecord } from './engine.js';
+import { EngineEvent } from './event-record.js';
 import { LITTLE_ENDIAN } from './word-order.js';
 
 /** Where a module whose input region is not 8-byte aligned gets its event encoded first (then copied). */
@@ -37,7 +38,9 @@ function encode(u8: Uint8Array, u32: Uint32Array, u64: BigUint64Array, at: numbe
   u32[w + (EL.lastErrno >>> 2)] = ev.lastErrno;
   u32[w + (EL.nameLen >>> 2)] = ev.name.length;
   u32[w + (EL.reserved0 >>> 2)] = 0;
-  u8.set(ev.state, at + EL.state);
+  // The engine's own records carry the state as words (no typed array per event); others, bytes.
+  if (ev instanceof EngineEvent) ev.stateInto(u32, w + (EL.state >>> 2));
+  else u8.set(ev.state, at + EL.state);
   // The name area zeroed a word at a time (measured ~30 ns cheaper than fill()), then the name.
   for (let i = w + (EVENT_NAME_OFFSET >>> 2), end = w + (EVENT_USAGE_OFFSET >>> 2); i < end; i++) u32[i] = 0;
   const name = ev.name;

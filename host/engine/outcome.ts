@@ -162,6 +162,24 @@ export class AnswerView implements Outcome {
     return (this.stateCopy = this.inst.u8.slice(at, at + BS.SIZE));
   }
 
+  /** Copies the new BufferState into a buffer's state words (machine order, as Buffer.stateWords): no allocation. */
+  stateTo(words: Uint32Array): void {
+    if (this.w === this.inst.u32) {
+      const from = this.wb + (OH.state >>> 2);
+      for (let k = 0; k < (BS.SIZE >>> 2); k++) words[k] = this.w[from + k]!;
+      return;
+    }
+    // A misaligned output region: the words assembled from the bytes in machine order.
+    const at = this.base + OH.state;
+    const u8 = this.inst.u8;
+    for (let k = 0; k < (BS.SIZE >>> 2); k++) {
+      const b = at + 4 * k;
+      words[k] = LITTLE_ENDIAN
+        ? (u8[b]! | (u8[b + 1]! << 8) | (u8[b + 2]! << 16) | (u8[b + 3]! << 24)) >>> 0
+        : ((u8[b]! << 24) | (u8[b + 1]! << 16) | (u8[b + 2]! << 8) | u8[b + 3]!) >>> 0;
+    }
+  }
+
   /** Records a non-ASCII name readOutcome decoded while checking it. */
   keepName(i: number, name: string): void {
     (this.decodedNames ??= new Map()).set(i, name);
