@@ -27,6 +27,8 @@ export type Access = 'read' | 'write' | 'readwrite';
 const ACCESS: Record<string, number> = { none: 0, read: 1, write: 2, readwrite: 3 };
 /** Bit i of a heap or device mask (i < 64), built once: each BigInt operation allocates. */
 const BIT: readonly bigint[] = Array.from({ length: 64 }, (_, i) => 1n << BigInt(i));
+/** The result of every op that succeeded without an fd: one frozen object, not one per op. */
+const OK: OpResult = Object.freeze({ ok: true });
 
 export interface EngineOptions extends LoadOptions {
   /** Where operations execute (default: a fresh ModelBackend). */
@@ -374,7 +376,7 @@ export class Engine {
       const { ev, out } = this.ask(EventKind.PLACE, buf, NONE, 0, failed, lastErrno);
       if (out.opKind(0) === OpKind.FAIL) {
         buf.decideFrom(this.facts(out, buf, attempts, null, 0, 0, null, out.opArg(0)));
-        this.notify(ev, out, 0, { ok: true }, buf);
+        this.notify(ev, out, 0, OK, buf);
         return;
       }
       const heapIndex = out.opHeap(0);
@@ -400,7 +402,7 @@ export class Engine {
         ? (typeof buf.request.name === 'string' && out.opNameIs(1, buf.nameBytes) ? buf.request.name : out.opName(1)) : null;
       if (named !== null) {
         const nr = this.backend.setName(r.fd, named);
-        this.notify(ev, out, 1, nr === 0 ? { ok: true } : { ok: false, ...nr }, buf);
+        this.notify(ev, out, 1, nr === 0 ? OK : { ok: false, ...nr }, buf);
         if (nr !== 0) throw new KernelError('DMA_BUF_SET_NAME', nr.code, nr.errno, buf.label);
       }
       buf.decideFrom(this.facts(out, buf, attempts, heap.name, Number(size), fdFlags, named, 0));
@@ -421,7 +423,7 @@ export class Engine {
     for (let i = 0; i < out.opCount; i++) {
       const flags = out.opArg(i);
       const r = this.backend.sync(buf.fd!, flags);
-      this.notify(ev, out, i, r === 0 ? { ok: true } : { ok: false, ...r }, buf);
+      this.notify(ev, out, i, r === 0 ? OK : { ok: false, ...r }, buf);
       if (r !== 0) throw new KernelError(`DMA_BUF_IOCTL_SYNC 0x${flags.toString(16)}`, r.code, r.errno, buf.label);
     }
   }
