@@ -3,18 +3,16 @@
 // take the chosen heap, the fallbacks and the rejections out of the explanations, read in place
 // through the answer view (what the engine itself reads; Op / ExplainEntry objects are decoded
 // only for observers).
-import { EventKind, OpKind, Subject, Verdict, NONE, BufferStateLayout, OUT_EXPLAIN_OFFSET, ExplainLayout } from '../../host/abi/generated.js';
+import { EventKind, OpKind, Subject, Verdict, NONE, BufferStateLayout } from '../../host/abi/generated.js';
 import type { EventRecord } from '../../host/engine/engine.js';
 import { answer } from '../../host/engine/answer.js';
-import type { AnswerView } from '../../host/engine/outcome.js';
+import { EXPLAIN_WORD, EXPLAIN_WORDS, type AnswerView } from '../../host/engine/outcome.js';
 import type { PolicyInstance } from '../../host/module/instance.js';
 import type { Platform } from '../../host/platform/types.js';
 import { ACCESS_VALUE, type BenchRequest } from './request.js';
 import type { NativeDecision, NativeRank, NativeRejection } from '../native/default-policy.js';
 
 const none = (x: number) => (x === NONE ? -1 : x);
-const EXPLAIN_WORD = OUT_EXPLAIN_OFFSET >>> 2;
-const EXPLAIN_WORDS = ExplainLayout.SIZE >>> 2;
 
 /** The PLACE event the engine would hand the module for this request (first attempt, nothing allocated yet). */
 export function placeEvent(p: Platform, r: BenchRequest, buf = 1): EventRecord {

@@ -224,8 +224,8 @@ int main(int argc, char **argv) {
       int whole = 0, stepped = 0;
       for (int i = 0; i < 2 * n; i++) {
         stepping = i & 1;
+        int *count = stepping ? &stepped : &whole;
         for (int way = 3; way >= 2; way--) {
-          int *count = stepping ? &stepped : &whole;
           double t0 = now_ns();
           if (way == 3) proxy_cycle(size);
           else engine_cycle(model_engine, size, 0);
@@ -235,7 +235,6 @@ int main(int argc, char **argv) {
           if (way == 2) (*count)++;
         }
       }
-      stepping = 1;
     } else {
       /* Interleaved, cycle by cycle, the order rotating: the ways see the same guest noise and
        * none always follows another's free. */

@@ -111,25 +111,23 @@ for (const size of sizes) {
     if (kernel) { raw(size); engineCycle(kernel, size, true); }
     engineCycle(model, size, false);
   }
-  // On this machine (--model-only) nothing else runs between the model's cycles, while a real
-  // cycle writes the whole buffer (the kernel zeroes its pages) and so evicts the engine's data
-  // from the caches, as cycle.c's proxy way does beside its model way: an untimed write of every
-  // cache line of a buffer this size stands in for it, so both hosts' estimates time the engine
-  // as a real cycle leaves it.
-  const scratch = modelOnly ? new Uint8Array(size) : null;
-  const evict = () => { if (scratch) for (let o = 0; o < size; o += 64) scratch[o] = (scratch[o]! + 1) & 0xff; };
   const ns: Record<string, number[]> = { raw: [], engine: [], model: [] };
   const steps: Record<string, number[][]> = { raw: [], engine: [], model: [] };
   if (modelOnly) {
-    // Cycles alternate between timed whole (no step marks) and timed step by step.
+    // On this machine nothing else runs between the model's cycles, while a real cycle writes
+    // the whole buffer (the kernel zeroes its pages) and so evicts the engine's data from the
+    // caches, as cycle.c's proxy cycle does before each of its model cycles: an untimed write of
+    // every cache line of a buffer this size, before each cycle, stands in for it, so both
+    // hosts' estimates time the engine as a real cycle leaves it. Cycles alternate between
+    // timed whole (no step marks) and timed step by step.
+    const scratch = new Uint8Array(size);
     for (let i = 0; i < 2 * n; i++) {
+      for (let o = 0; o < size; o += 64) scratch[o] = (scratch[o]! + 1) & 0xff;
       stepping = (i & 1) === 1;
       engineCycle(model, size, false);
-      evict();
       if (stepping) steps.model!.push(marks.slice(1).map((t, j) => (t - marks[j]!) * 1e6));
       else ns.model!.push((marks[marks.length - 1]! - marks[0]!) * 1e6);
     }
-    stepping = true;
   } else {
     // Interleaved cycle by cycle, the order rotating: the three ways see the same guest noise
     // and none always follows another's free.
@@ -138,7 +136,6 @@ for (const size of sizes) {
         const way = ways[(i + k) % ways.length]!;
         if (way === 'raw') raw(size);
         else engineCycle(way === 'engine' ? kernel! : model, size, way === 'engine');
-        if (way === 'model') evict();
         ns[way]!.push((marks[marks.length - 1]! - marks[0]!) * 1e6);
         steps[way]!.push(marks.slice(1).map((t, j) => (t - marks[j]!) * 1e6));
       }

@@ -79,10 +79,6 @@ export class Buffer {
     return new Uint8Array(this.stateWords.slice().buffer);
   }
 
-  set state(s: Uint8Array) {
-    new Uint8Array(this.stateWords.buffer).set(s.subarray(0, BufferStateLayout.SIZE));
-  }
-
   /** How the buffer was placed (or why not), with its sentences: written when first read. */
   get decision(): Decision | null {
     if (this.facts !== null) {

@@ -44,9 +44,10 @@ export interface Outcome {
 }
 
 const OP_WORDS = OL.SIZE >>> 2;
-const EXPLAIN_WORDS = XL.SIZE >>> 2;
+/** Words per explanation, and where the explanations start in the output region, in words. */
+export const EXPLAIN_WORDS = XL.SIZE >>> 2;
 const OPS_WORD = OUT_OPS_OFFSET >>> 2;
-const EXPLAIN_WORD = OUT_EXPLAIN_OFFSET >>> 2;
+export const EXPLAIN_WORD = OUT_EXPLAIN_OFFSET >>> 2;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Names are ASCII in practice: those need no decoder to check, and become strings directly. */

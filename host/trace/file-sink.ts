@@ -31,7 +31,7 @@ export class TraceFile {
 
   /** The line sink to hand a TraceRecorder (JSON Lines). */
   readonly line = (text: string): void => {
-    this.open();
+    this.assertOpen();
     this.chunks.push(text, '\n');
     this.size += text.length + 1;
     if (this.size >= 1 << 16) this.flush();
@@ -39,7 +39,7 @@ export class TraceFile {
 
   /** A byte sink (binary encodings hand it chunks of about 256 KiB). */
   readonly bytes = (chunk: Uint8Array): void => {
-    this.open();
+    this.assertOpen();
     this.flush();
     this.out.write(chunk);
   };
@@ -49,7 +49,7 @@ export class TraceFile {
     return traceEncodingFor(this.path) === 'binary' ? new BinaryEncoder(this.bytes) : this.line;
   }
 
-  private open(): void {
+  private assertOpen(): void {
     if (this.out.closed) throw new UsageError(`trace ${this.path} is already closed (committed or aborted)`);
   }
 

@@ -28,7 +28,7 @@ export class TraceRecorder {
   attach(engine: Engine, host: string, policyPath: string | null = null): this {
     if (this.state !== 'new') throw new UsageError(this.state === 'recording' ? 'this trace recorder is already recording an engine' : 'this trace recorder has finished; start another one');
     const served = engine.currentCall + 1;
-    if (served > 0 || engine.events > 0) throw new UsageError(`a trace starts on an engine that has not served a call yet (${served} calls so far)`);
+    if (served > 0) throw new UsageError(`a trace starts on an engine that has not served a call yet (${served} calls so far)`);
     const enc = this.enc;
     enc.header(engine, host, policyPath);
     const o: EngineObserver = {
