@@ -26,6 +26,7 @@ export { TraceRecorder } from './trace/recorder.js';
 export { TraceFile, traceEncodingFor, type TraceEncoding } from './trace/file-sink.js';
 export { BinaryEncoder } from './trace/binary-encoder.js';
 export type { TraceEncoder } from './trace/trace-encoder.js';
+export { CallOp, CALL_OP_NAMES, type CallOpName, type RoundTripTap } from './engine/tap.js';
 export { dumpTrace } from './trace/dump.js';
 export { readTrace, readTraceHeader, isBinaryTraceFile, type TraceHeader, type TraceLine } from './trace/reader.js';
 export { replay, type ReplayReport } from './trace/replay.js';

@@ -96,7 +96,8 @@ function recordingSection(r) {
   const rows = [['none', fmtNs(x.withoutRecorderNsPerEvent.p50), '-', '-']];
   rows.push(['binary (.hwtrace)', fmtNs(x.withRecorderNsPerEvent.p50), `**${fmtPct(x.overhead.p50)}**`, x.traceBytes ? fmtBytes(x.traceBytes) : '']);
   if (x.jsonl) rows.push(['JSON Lines (.jsonl)', fmtNs(x.jsonl.withRecorderNsPerEvent.p50), fmtPct(x.jsonl.overhead.p50), x.jsonl.traceBytes ? fmtBytes(x.jsonl.traceBytes) : '']);
-  return [`camera-isp-display (${x.iterations} iterations, ${x.engineEvents} engine events) simulated without a recorder and with a TraceRecorder into a memory sink, in rotating order:`, '',
+  if (x.floor) rows.push(['floor (not a format: the least any recorder does)', fmtNs(x.floor.withRecorderNsPerEvent.p50), fmtPct(x.floor.overhead.p50), x.floor.traceBytes ? fmtBytes(x.floor.traceBytes) : '']);
+  return [`camera-isp-display (${x.iterations} iterations, ${x.engineEvents} engine events) simulated without a recorder and with a TraceRecorder into a memory sink, in rotating order.${x.floor ? ' The floor row bounds what any encoding can reach on this engine and machine: bench/trace/floor-encoder.ts, attached through the same tap, writes word-aligned records without framing or CRC, a PLACE event\'s image but any other event as two words, each answer\'s counts, state, ops and explanations, each result as one word, and cannot be read back.' : ''}`, '',
     table(['recorder', 'per event p50', 'overhead', 'trace size'], rows)].join('\n');
 }
 

@@ -9,6 +9,7 @@ import type { EventRecord } from './engine.js';
 import { writeEvent } from './event-codec.js';
 import { readOutcome, type AnswerView } from './outcome.js';
 import { validateAnswer } from './answer-check.js';
+import type { RoundTripTap } from './tap.js';
 
 /** Sees the event's image before the module runs (EngineObserver.onEvent). */
 export type EventHook = (ev: EventRecord, image: Uint8Array) => void;
@@ -18,8 +19,9 @@ const NO_HOOKS: readonly EventHook[] = [];
  * The validated answer to `ev`, as a view over the instance's output region (valid until its
  * next event). `onEvent` are handed the image as encoded, before hw_event can touch it.
  */
-export function answer(inst: PolicyInstance, p: Platform, ev: EventRecord, opCap: number, onEvent: readonly EventHook[] = NO_HOOKS): AnswerView {
+export function answer(inst: PolicyInstance, p: Platform, ev: EventRecord, opCap: number, onEvent: readonly EventHook[] = NO_HOOKS, tap: RoundTripTap | null = null): AnswerView {
   const len = writeEvent(inst, ev);
+  if (tap !== null) tap.event(ev, inst.inputImage(len));
   if (onEvent.length !== 0) {
     const image = inst.inputImage(len);
     for (const f of onEvent) f(ev, image);

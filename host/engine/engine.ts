@@ -20,6 +20,7 @@ import { answer } from './answer.js';
 import { EngineEvent } from './event-record.js';
 import { HeapUsage } from './heap-usage.js';
 import { Observers, type EngineObserver } from './observers.js';
+import { CALL_OP_NAMES, CallOp, TapFanout, type CallOpName, type RoundTripTap } from './tap.js';
 
 export type { EngineObserver } from './observers.js';
 
@@ -77,7 +78,7 @@ export type OpResult = { ok: true; fd?: number } | ({ ok: false } & Errno);
 /** One application call on the engine, as a trace records it. */
 export interface CallRecord {
   n: number;
-  op: 'alloc' | 'attach' | 'device_begin' | 'device_end' | 'cpu_begin' | 'cpu_end' | 'export' | 'free' | 'place';
+  op: CallOpName;
   buf: number;
   request?: AllocateRequest;
   device?: string;
@@ -89,6 +90,9 @@ export class Engine {
   private inst: PolicyInstance;
   private readonly buffers = new Map<number, Buffer>();
   private readonly observers = new Observers();
+  private readonly taps: RoundTripTap[] = [];
+  /** The one tap the engine calls (a fan-out when several are connected). */
+  private tap: RoundTripTap | null = null;
   private readonly backendHeaps: BackendHeap[];
   private readonly usage: HeapUsage;
   private nextId = 1;
@@ -175,6 +179,26 @@ export class Engine {
     return this.observers.add(o);
   }
 
+  /**
+   * Connects a trace recorder's tap (tap.ts): called directly at every call, event, answer and
+   * result, in trace order. Returns the function that disconnects it.
+   */
+  tapWith(t: RoundTripTap): () => void {
+    this.usable();
+    this.taps.push(t);
+    this.retap();
+    return () => {
+      const i = this.taps.indexOf(t);
+      if (i < 0) return;
+      this.taps.splice(i, 1);
+      this.retap();
+    };
+  }
+
+  private retap(): void {
+    this.tap = this.taps.length === 0 ? null : this.taps.length === 1 ? this.taps[0]! : new TapFanout([...this.taps]);
+  }
+
   /** Live buffers, in allocation order. */
   liveBuffers(): Buffer[] {
     this.usable();
@@ -202,7 +226,7 @@ export class Engine {
     for (const name of req.devices) devices |= BIT[this.deviceIndex(name)]!;
     const buf = new Buffer(this.nextId++, { ...req, devices: [...req.devices] }, devices, nameBytes);
     this.buffers.set(buf.id, buf);
-    this.called('alloc', buf.id, undefined, undefined, buf.request);
+    this.called(CallOp.alloc, buf.id, -1, undefined, buf.request);
     if (!req.deferred) {
       try {
         this.placeOnce(buf);
@@ -220,7 +244,7 @@ export class Engine {
   attach(b: Buffer | number, device: string): void {
     const buf = this.live(b);
     const d = this.deviceIndex(device);
-    this.called('attach', buf.id, device);
+    this.called(CallOp.attach, buf.id, d);
     buf.devices |= BIT[d]!;
     this.run(EventKind.ATTACH, buf, d, 0);
   }
@@ -230,7 +254,7 @@ export class Engine {
     const d = this.deviceIndex(device);
     if (!((buf.devices >> BigInt(d)) & 1n)) throw new UsageError(`device ${device} is not attached to ${buf.label}; attach it first`);
     if (buf.deviceAccess.has(d)) throw new UsageError(`device ${device} already accesses ${buf.label}`);
-    this.called('device_begin', buf.id, device, access);
+    this.called(CallOp.device_begin, buf.id, d, access);
     this.ensurePlaced(buf);
     const a = accessValue(access);
     buf.deviceAccess.set(d, a);
@@ -242,7 +266,7 @@ export class Engine {
     const d = this.deviceIndex(device);
     const a = buf.deviceAccess.get(d);
     if (a === undefined) throw new UsageError(`device ${device} has no access of ${buf.label} to end`);
-    this.called('device_end', buf.id, device);
+    this.called(CallOp.device_end, buf.id, d);
     buf.deviceAccess.delete(d);
     this.run(EventKind.DEVICE_END, buf, d, a);
   }
@@ -250,7 +274,7 @@ export class Engine {
   cpuBegin(b: Buffer | number, access: Access): void {
     const buf = this.live(b);
     if (buf.cpuAccess !== 0) throw new UsageError(`the CPU already accesses ${buf.label}`);
-    this.called('cpu_begin', buf.id, undefined, access);
+    this.called(CallOp.cpu_begin, buf.id, -1, access);
     this.ensurePlaced(buf);
     if (!this.platform.heaps[buf.heapIndex]!.cpuAccess) throw new UsageError(`${buf.label} is in heap ${buf.heap}, which the CPU cannot map`);
     const a = accessValue(access);
@@ -261,7 +285,7 @@ export class Engine {
   cpuEnd(b: Buffer | number): void {
     const buf = this.live(b);
     if (buf.cpuAccess === 0) throw new UsageError(`the CPU has no access of ${buf.label} to end`);
-    this.called('cpu_end', buf.id);
+    this.called(CallOp.cpu_end, buf.id, -1);
     const a = buf.cpuAccess;
     buf.cpuAccess = 0;
     this.run(EventKind.CPU_END, buf, NONE, a);
@@ -282,7 +306,7 @@ export class Engine {
   /** The buffer's fd leaves the process: from now on every CPU access is bracketed. */
   export(b: Buffer | number): void {
     const buf = this.live(b);
-    this.called('export', buf.id);
+    this.called(CallOp.export, buf.id, -1);
     this.ensurePlaced(buf);
     this.run(EventKind.EXPORT, buf, NONE, 0);
     buf.exported = true;
@@ -292,7 +316,7 @@ export class Engine {
   free(b: Buffer | number): void {
     const buf = this.live(b);
     if (buf.cpuAccess !== 0 || buf.deviceAccess.size > 0) throw new UsageError(`${buf.label} is still being accessed; end the access before free`);
-    this.called('free', buf.id);
+    this.called(CallOp.free, buf.id, -1);
     if (buf.placed) this.run(EventKind.FREE, buf, NONE, 0);
     this.buffers.delete(buf.id);
     buf.freed = true;
@@ -355,7 +379,7 @@ export class Engine {
   place(b: Buffer | number): Decision {
     const buf = this.live(b);
     if (buf.placed) return buf.decision!;
-    this.called('place', buf.id);
+    this.called(CallOp.place, buf.id, -1);
     this.placeOnce(buf);
     return buf.decision!;
   }
@@ -435,12 +459,13 @@ export class Engine {
     this.inst.logs = [];
   }
 
-  /** Counts the call and, when somebody watches calls, hands them its record (one object shape for every op). */
-  private called(op: CallRecord['op'], buf: number, device?: string, access?: Access, request?: AllocateRequest): void {
-    this.callIndex++;
+  /** Counts the call and hands it to the tap and, when somebody watches calls, them its record (one object shape for every op). */
+  private called(op: number, buf: number, device: number, access?: Access, request?: AllocateRequest): void {
+    const n = ++this.callIndex;
+    if (this.tap !== null) this.tap.call(n, op, buf, device, access, request);
     const hooks = this.observers.on.onCall;
     if (hooks.length === 0) return;
-    const rec: CallRecord = { n: this.callIndex, op, buf, request, device, access };
+    const rec: CallRecord = { n, op: CALL_OP_NAMES[op] as CallOpName, buf, request, device: device < 0 ? undefined : this.platform.devices[device]!.name, access };
     for (const f of hooks) f(rec);
   }
 
@@ -451,6 +476,7 @@ export class Engine {
 
   /** Hands observers op `i` of the answer (the same Op object as out.ops[i]; decoded only when observed). */
   private notify(ev: EventRecord, out: AnswerView, i: number, r: OpResult, buf: Buffer): void {
+    if (this.tap !== null) this.tap.result(ev, i, r);
     const hooks = this.observers.on.onResult;
     if (hooks.length === 0) return;
     const op = out.ops[i]!;
@@ -469,7 +495,7 @@ export class Engine {
       buf.nameBytes, kind === EventKind.PLACE ? this.usage.snapshot() : null, buf.stateWords);
     let out: AnswerView;
     try {
-      out = answer(this.inst, this.platform, ev, this.opCap, this.observers.on.onEvent);
+      out = answer(this.inst, this.platform, ev, this.opCap, this.observers.on.onEvent, this.tap);
     } catch (e) {
       if (!(e instanceof PolicyFaultError)) throw e;
       this.flushLogs(ev);
@@ -480,6 +506,7 @@ export class Engine {
       return this.ask(kind, buf, device, access, failed, lastErrno);
     }
     this.flushLogs(ev);
+    if (this.tap !== null) this.tap.answer(ev, out);
     for (const f of this.observers.on.onAnswer) f(ev, out, buf);
     return { ev, out };
   }

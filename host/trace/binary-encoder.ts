@@ -3,9 +3,11 @@
 // scribbles on its input cannot change what is recorded), answers as the bytes the module left
 // in its output region, copied as they are.
 import { OUT_EXPLAIN_OFFSET, OUT_OPS_OFFSET, OUT_STRINGS_OFFSET, OutHeaderLayout as OH, OpLayout as OL, ExplainLayout as XL } from '../abi/generated.js';
-import type { CallRecord, Engine, EventRecord, OpResult, SwapRecord } from '../engine/engine.js';
+import type { AllocateRequest } from '../engine/buffer.js';
+import type { Engine, EventRecord, OpResult, SwapRecord } from '../engine/engine.js';
+import { CallOp } from '../engine/tap.js';
 import type { Outcome } from '../engine/outcome.js';
-import { ACCESS_CODE, ALLOC_DEFERRED, ALLOC_PROTECTED, CALL_OP_CODE, OTHER_WORD, Rec, RESULT_FAILED, RESULT_OK, RESULT_OK_FD } from './binary-format.js';
+import { ACCESS_CODE, ALLOC_DEFERRED, ALLOC_PROTECTED, OTHER_WORD, Rec, RESULT_FAILED, RESULT_OK, RESULT_OK_FD } from './binary-format.js';
 import { BinaryWriter, type ByteSink } from './binary-writer.js';
 import type { TraceEncoder } from './trace-encoder.js';
 import { manifestJson, type RecordedPolicy } from './trace-manifest.js';
@@ -33,35 +35,35 @@ export class BinaryEncoder implements TraceEncoder {
     w.end();
   }
 
-  call(c: CallRecord): void {
+  call(n: number, op: number, buf: number, device: number, access: string | undefined, r: AllocateRequest | undefined): void {
     const w = this.w;
     w.begin(Rec.call, 32);
-    w.u32(c.n);
-    w.u32(c.buf);
-    w.u8v(CALL_OP_CODE[c.op]!);
-    switch (c.op) {
-      case 'alloc': {
-        const r = c.request!;
-        w.u64(BigInt(r.size));
-        this.word(r.cpu ?? 'none');
+    w.u32(n);
+    w.u32(buf);
+    w.u8v(op);
+    switch (op) {
+      case CallOp.alloc: {
+        w.u64(BigInt(r!.size));
+        this.word(r!.cpu ?? 'none');
         w.room(1);
-        w.u8v((r.protected ? ALLOC_PROTECTED : 0) | (r.deferred ? ALLOC_DEFERRED : 0));
-        w.optStr(r.name);
-        w.room(4 + 4 * r.devices.length);
-        w.u32(r.devices.length);
-        for (const d of r.devices) w.u32(this.device(d));
+        w.u8v((r!.protected ? ALLOC_PROTECTED : 0) | (r!.deferred ? ALLOC_DEFERRED : 0));
+        w.optStr(r!.name);
+        const devices = r!.devices;
+        w.room(4 + 4 * devices.length);
+        w.u32(devices.length);
+        for (const d of devices) w.u32(this.device(d));
         break;
       }
-      case 'attach':
-      case 'device_end':
-        w.u32(this.device(c.device!));
+      case CallOp.attach:
+      case CallOp.device_end:
+        w.u32(device);
         break;
-      case 'device_begin':
-        w.u32(this.device(c.device!));
-        this.word(c.access!);
+      case CallOp.device_begin:
+        w.u32(device);
+        this.word(access!);
         break;
-      case 'cpu_begin':
-        this.word(c.access!);
+      case CallOp.cpu_begin:
+        this.word(access!);
         break;
       default:
     }

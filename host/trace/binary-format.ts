@@ -21,8 +21,7 @@ export const Rec = { header: 1, call: 2, event: 3, answer: 4, fault: 5, result: 
 export const REC_NAME: Record<number, string> = Object.fromEntries(Object.entries(Rec).map(([k, v]) => [v, k]));
 
 /** Call ops by their code (index = code). */
-export const CALL_OPS = ['', 'alloc', 'attach', 'device_begin', 'device_end', 'cpu_begin', 'cpu_end', 'export', 'free', 'place'] as const;
-export const CALL_OP_CODE: Record<string, number> = Object.fromEntries(CALL_OPS.map((o, i) => [o, i]).filter(([o]) => o !== ''));
+export { CALL_OP_NAMES as CALL_OPS } from '../engine/tap.js';
 
 /** Access words by their ABI value; OTHER_WORD marks a word the engine refused, written as a string. */
 export const ACCESS_WORDS = ['none', 'read', 'write', 'readwrite'] as const;

@@ -1,6 +1,10 @@
 // Records an engine session (docs/trace.md) as JSON Lines to a line sink, or in any other
 // encoding (the binary one: BinaryEncoder).
-import type { Engine, EngineObserver } from '../engine/engine.js';
+import type { Engine } from '../engine/engine.js';
+import type { EventRecord, OpResult } from '../engine/engine.js';
+import type { AllocateRequest } from '../engine/buffer.js';
+import type { AnswerView } from '../engine/outcome.js';
+import type { RoundTripTap } from '../engine/tap.js';
 import { UsageError } from '../errors.js';
 import { jsonlEncoder, type LineSink } from './jsonl-encoder.js';
 import type { TraceEncoder } from './trace-encoder.js';
@@ -8,10 +12,7 @@ import type { TraceEncoder } from './trace-encoder.js';
 export type { LineSink } from './jsonl-encoder.js';
 
 export class TraceRecorder {
-  private calls = 0;
-  private events = 0;
-  private pendingLogs: { i: number; fd: number; text: string }[] = [];
-  private lastEvent = -1;
+  private recording: Recording | null = null;
   private detach: (() => void) | null = null;
   private state: 'new' | 'recording' | 'finished' = 'new';
   private readonly enc: TraceEncoder;
@@ -31,39 +32,22 @@ export class TraceRecorder {
     if (served > 0) throw new UsageError(`a trace starts on an engine that has not served a call yet (${served} calls so far)`);
     const enc = this.enc;
     enc.header(engine, host, policyPath);
-    const o: EngineObserver = {
-      onCall: (c) => { this.calls++; enc.call(c); },
-      // The event record goes out before the module runs (the image as handed to it), its
-      // logs and then its answer or fault after.
-      onEvent: (ev, image) => {
-        this.events++;
-        this.lastEvent = ev.index;
-        enc.event(ev, image);
-      },
-      onAnswer: (ev, out) => {
-        this.drainLogs();
-        enc.answer(ev.index, out);
-      },
-      onLog: (ev, l) => { this.pendingLogs.push({ i: ev.index, fd: l.fd, text: l.text }); },
+    const r = new Recording(enc);
+    // Calls, events, answers and results come through the engine's tap; the rare records (a
+    // debug build's logs, faults, swaps) through an ordinary observer.
+    const untap = engine.tapWith(r);
+    const unobserve = engine.observe({
+      onLog: (ev, l) => { r.pendingLogs.push({ i: ev.index, fd: l.fd, text: l.text }); },
       onSwap: (sw) => enc.swap(sw),
       onFault: (ev, err) => {
-        this.drainLogs();
+        r.drainLogs();
         enc.fault(ev.index, err.kind, err.message);
       },
-      onResult: (ev, _op, r, _buf, index) => {
-        if (ev.index !== this.lastEvent) return;
-        enc.result(ev.index, index, r);
-      },
-    };
-    this.detach = engine.observe(o);
+    });
+    this.recording = r;
+    this.detach = () => { untap(); unobserve(); };
     this.state = 'recording';
     return this;
-  }
-
-  private drainLogs(): void {
-    if (!this.pendingLogs.length) return;
-    for (const l of this.pendingLogs) this.enc.log(l.i, l.fd, l.text);
-    this.pendingLogs = [];
   }
 
   /**
@@ -75,6 +59,46 @@ export class TraceRecorder {
     this.state = 'finished';
     this.detach?.();
     this.detach = null;
-    this.enc.end(this.calls, this.events);
+    const r = this.recording!;
+    this.enc.end(r.calls, r.events);
+  }
+}
+
+/** One session being recorded: the engine's tap, counting what it writes. */
+class Recording implements RoundTripTap {
+  calls = 0;
+  events = 0;
+  pendingLogs: { i: number; fd: number; text: string }[] = [];
+  private lastEvent = -1;
+
+  constructor(private readonly enc: TraceEncoder) {}
+
+  call(n: number, op: number, buf: number, device: number, access: string | undefined, request: AllocateRequest | undefined): void {
+    this.calls++;
+    this.enc.call(n, op, buf, device, access, request);
+  }
+
+  // The event record goes out before the module runs (the image as handed to it), its logs and
+  // then its answer or fault after.
+  event(ev: EventRecord, image: Uint8Array): void {
+    this.events++;
+    this.lastEvent = ev.index;
+    this.enc.event(ev, image);
+  }
+
+  answer(ev: EventRecord, out: AnswerView): void {
+    if (this.pendingLogs.length !== 0) this.drainLogs();
+    this.enc.answer(ev.index, out);
+  }
+
+  result(ev: EventRecord, op: number, r: OpResult): void {
+    if (ev.index !== this.lastEvent) return;
+    this.enc.result(ev.index, op, r);
+  }
+
+  drainLogs(): void {
+    if (!this.pendingLogs.length) return;
+    for (const l of this.pendingLogs) this.enc.log(l.i, l.fd, l.text);
+    this.pendingLogs = [];
   }
 }

@@ -71,3 +71,49 @@ describe('TraceRecorder.finish', () => {
     expect(() => new TraceRecorder(() => {}).finish()).toThrow('the trace recorder was never attached to an engine');
   });
 });
+
+describe('two recorders on one engine (the engine fans its tap out)', () => {
+  it('finishing one mid-session leaves the other recording every record; the first stops at its end', async () => {
+    const session = (e: Engine) => {
+      const b = e.allocate({ size: 1 << 20, devices: ['isp', 'hvs'], cpu: 'read', name: 'f' });
+      e.deviceBegin(b, 'isp', 'write');
+      e.deviceEnd(b, 'isp');
+      return b;
+    };
+    const rest = (e: Engine, b: ReturnType<Engine['allocate']>) => {
+      e.cpuBegin(b, 'read');
+      e.cpuEnd(b);
+      e.free(b);
+    };
+    // Alone: the reference trace.
+    const alone: string[] = [];
+    const e0 = await engine();
+    const r0 = new TraceRecorder((l) => alone.push(l)).attach(e0, 'node');
+    rest(e0, session(e0));
+    r0.finish();
+    e0.dispose();
+
+    const first: string[] = [];
+    const second: string[] = [];
+    const e = await engine();
+    const a = new TraceRecorder((l) => first.push(l)).attach(e, 'node');
+    const b = new TraceRecorder((l) => second.push(l)).attach(e, 'node');
+    const buf = session(e);
+    a.finish();
+    const atFinish = first.length;
+    rest(e, buf);
+    b.finish();
+    e.dispose();
+    expect(second).toEqual(alone);
+    expect(first.length).toBe(atFinish);
+    expect(first.slice(0, -1)).toEqual(alone.slice(0, atFinish - 1));
+    expect(first.at(-1)).toMatch(/^\{"t":"end","calls":3,"events":3\}$/);
+    // Calls still reach observers with their names (the tap does not replace onCall).
+    const calls: string[] = [];
+    const e2 = await engine();
+    e2.observe({ onCall: (c) => calls.push(`${c.n} ${c.op} ${c.device ?? '-'} ${c.access ?? '-'}`) });
+    rest(e2, session(e2));
+    e2.dispose();
+    expect(calls).toEqual(['0 alloc - -', '1 device_begin isp write', '2 device_end isp -', '3 cpu_begin - read', '4 cpu_end - -', '5 free - -']);
+  });
+});
