@@ -195,7 +195,7 @@ export function readmeSection(r) {
   const facts = [];
   const ev = r.events;
   if (ev?.node) facts.push(`Sync planning through the engine (model backend): ${fmtRate(ev.node.eventsPerSecond.p50)} CPU/device events in Node${ev.deno ? `, ${fmtRate(ev.deno.eventsPerSecond.p50)} in Deno` : ''}${ev.c ? `, ${fmtRate(ev.c.eventsPerSecond.p50)} in C` : ''}.`);
-  if (r.recording) facts.push(`Recording a binary trace (in-memory sink) adds ${fmtPct(r.recording.overhead.p50)} to simulate's per-event time${r.recording.jsonl ? ` (JSON Lines: ${fmtPct(r.recording.jsonl.overhead.p50)})` : ''}.`);
+  if (r.recording) facts.push(`Recording a binary trace (in-memory sink) adds ${fmtPct(r.recording.overhead.p50)} to simulate's per-event time${r.recording.jsonl ? ` (JSON Lines: ${fmtPct(r.recording.jsonl.overhead.p50)})` : ''}${r.recording.floor ? `; the least any recorder of the same content does (bench/trace/floor-encoder.ts, no format) adds ${fmtPct(r.recording.floor.overhead.p50)}` : ''}.`);
   const long = r.replay?.long;
   if (long) {
     const live = long.memory.liveHeap ?? [];
