@@ -459,7 +459,7 @@ export class Engine {
     this.inst.logs = [];
   }
 
-  /** Counts the call and hands it to the tap and, when somebody watches calls, them its record (one object shape for every op). */
+  /** Counts the call and hands it to the tap; observers of calls get a CallRecord (one object shape for every op), built only for them. */
   private called(op: number, buf: number, device: number, access?: Access, request?: AllocateRequest): void {
     const n = ++this.callIndex;
     if (this.tap !== null) this.tap.call(n, op, buf, device, access, request);

@@ -1,9 +1,10 @@
 // The trace recorder's own line into the engine. Observers are dispatched through arrays of
 // bound methods and handed records built for them (a CallRecord with names, the ops decoded);
 // a recorder needs none of that and runs beside every decision, so the engine calls one tap
-// directly with what it already holds: numbers, the event image, the answer view. Measured:
-// attaching an observer that records nothing cost ~20 % of simulate's time per event (issue 6
-// allows recording ~20 % in all).
+// directly with what it already holds: numbers, the event image, the answer view. Measured
+// (December 2026, simulate on the camera workload): an observer that records nothing cost 13 to
+// 19 % of the per-event time, and the binary recorder went from +54 to 65 % as an observer to
+// +45 to 50 % on the tap (issue 6 allows recording ~20 % in all; bench/README.md).
 import type { AnswerView } from './outcome.js';
 import type { AllocateRequest } from './buffer.js';
 import type { EventRecord, OpResult } from './engine.js';
