@@ -9,6 +9,8 @@
 //     fuel units like the Node test) reports one fault of the expected kind naming the module,
 //     switches to the built-in default (a swap line), places the buffer, keeps serving, and leaks
 //     no fd (process fds, and the model's fd numbers).
+//   - Every probe runs a second time in build/sanitized/test/hostile_probe (ASan and UBSan,
+//     make sanitized): the same report, and no sanitizer finding while the host contains it.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,6 +25,9 @@ const HOSTILE = join(ROOT, 'test', 'hostile');
 const expectations = JSON.parse(readFileSync(join(HOSTILE, 'expectations.json'), 'utf8')) as Record<string, { phase: string; fault?: string; message: string; afterPlace?: boolean }>;
 const names = readdirSync(HOSTILE).filter((f) => f.endsWith('.wat')).map((f) => f.replace(/\.wat$/, '')).sort();
 const PROBE = join(C_BUILD, 'test', 'hostile_probe');
+// The same probe built with ASan and UBSan (make sanitized): it must report the same, and nothing else.
+const SANITIZED_PROBE = join(C_BUILD, 'sanitized', 'test', 'hostile_probe');
+const SANITIZER_ENV = { ...process.env, ASAN_OPTIONS: 'detect_leaks=1', UBSAN_OPTIONS: 'halt_on_error=1:print_stacktrace=1' };
 
 const tmp = mkdtempSync(join(tmpdir(), 'heapwise-hostile-c-'));
 
@@ -38,9 +43,14 @@ interface Probe {
 }
 
 function probe(so: string, afterPlace = false): Probe {
-  const r = spawnSync(PROBE, [so, ...(afterPlace ? ['--after-place'] : [])], { encoding: 'utf8', timeout: 60_000 });
+  const args = [so, ...(afterPlace ? ['--after-place'] : [])];
+  const r = spawnSync(PROBE, args, { encoding: 'utf8', timeout: 60_000 });
   expect(r.signal, `${so}: ${r.stderr}`).toBeNull();
   expect(r.status, `${so}: ${r.stderr}`).toBe(0);
+  const s = spawnSync(SANITIZED_PROBE, args, { encoding: 'utf8', timeout: 120_000, env: SANITIZER_ENV });
+  expect(s.stderr, `${so} under ASan and UBSan`).not.toMatch(/ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:/);
+  expect(s.status, `${so} under ASan and UBSan: ${s.stderr}`).toBe(0);
+  expect(JSON.parse(s.stdout), `${so} under ASan and UBSan`).toEqual(JSON.parse(r.stdout));
   return JSON.parse(r.stdout) as Probe;
 }
 
@@ -63,8 +73,8 @@ async function uncheckedImage(name: string, wasm: string): Promise<string> {
 
 beforeAll(() => {
   buildC();
-  makeC([PROBE]);
-});
+  makeC([PROBE, 'sanitized']);
+}, 600_000);
 
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
