@@ -371,7 +371,7 @@ export class Engine {
 
   private deviceIndex(name: string): number {
     const d = this.platform.deviceIndex.get(name);
-    if (d === undefined) throw new UsageError(`unknown device "${name}" (platform ${this.platform.name} has ${this.platform.devices.map((x) => x.name).join(', ')})`);
+    if (d === undefined) throw new UsageError(`unknown device "${name}" (platform ${this.platform.name} has ${this.platform.devices.map((x) => x.name).join(', ') || 'no devices'})`);
     return d;
   }
 

@@ -12,14 +12,16 @@ interface DeviceJson { name: string; dmaMaskBits: number; iommu: boolean; cohere
 interface PlatformJson { name: string; heaps: HeapJson[]; devices: DeviceJson[] }
 
 /**
- * An empty heap name, told as such: the schema's first complaint would be the "kind" that an
- * empty name cannot imply, which sends the user to the wrong field.
+ * An empty heap name, or one with a NUL, told as such: the schema's first complaint would be the
+ * "kind" that such a name cannot imply, which sends the user to the wrong field.
  */
 function checkHeapNames(json: unknown, file: string, basePath: string): void {
   const heaps = (json as { heaps?: unknown } | null)?.heaps;
   if (!Array.isArray(heaps)) return;
   heaps.forEach((h, i) => {
-    if ((h as { name?: unknown } | null)?.name === '') throw new InputError(file, `${basePath}/heaps/${i}/name`, 'heap name must not be empty (the /dev/dma_heap node name, e.g. "system")');
+    const name = (h as { name?: unknown } | null)?.name;
+    if (name === '') throw new InputError(file, `${basePath}/heaps/${i}/name`, 'heap name must not be empty (the /dev/dma_heap node name, e.g. "system")');
+    if (typeof name === 'string' && name.includes('\u0000')) throw new InputError(file, `${basePath}/heaps/${i}/name`, 'heap name must not contain NUL (it names a /dev/dma_heap node)');
   });
 }
 

@@ -4,10 +4,10 @@ import { OpKind, SyncFlag } from '../abi/generated.js';
 import type { Backend } from '../backend/backend.js';
 import { Engine, type EventRecord } from '../engine/engine.js';
 import type { Buffer } from '../engine/buffer.js';
-import { PolicyFaultError } from '../errors.js';
+import { PolicyFaultError, UsageError } from '../errors.js';
 import type { PolicyModule, PolicyIdentity } from '../module/policy-module.js';
 import { Referee, type Violation } from '../referee/coherency.js';
-import { unroll, type Workload, type BufId } from './workload.js';
+import { eventAt, unroll, type Workload, type BufId } from './workload.js';
 
 export interface SimulationReport {
   policy: PolicyIdentity;
@@ -173,6 +173,13 @@ export function simulate(w: Workload, mod: PolicyModule, opts: SimulateOptions =
     }
     opts.onProgress?.(n, w.length);
   } catch (e) {
+    // An engine call the event makes no sense for (a size over the engine's limit, a name too
+    // long for the kernel): named by the workload and its event, as the C host names it.
+    if (e instanceof UsageError) {
+      engine.dispose();
+      const at = eventAt(w, current);
+      throw new UsageError(`${w.file}: event ${current} (${at.event.op} at ${at.path}): ${e.message}`);
+    }
     // No fallback took over (onFault saw it): the session ends at this event.
     if (!(e instanceof PolicyFaultError)) { engine.dispose(); throw e; }
     if (!faults.length || faults[faults.length - 1]!.fallback) {

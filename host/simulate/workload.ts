@@ -50,6 +50,15 @@ export function* unroll(w: Workload): Generator<[number, WorkloadEvent]> {
   for (const e of w.teardown) yield [i++, e];
 }
 
+/** Event `i` of the unrolled workload and its JSON path in the file ("/loop/3"). */
+export function eventAt(w: Workload, i: number): { event: WorkloadEvent; path: string } {
+  if (i < w.setup.length) return { event: w.setup[i]!, path: `/setup/${i}` };
+  const inLoop = i - w.setup.length;
+  if (inLoop < w.loop.length * w.iterations) return { event: w.loop[inLoop % w.loop.length]!, path: `/loop/${inLoop % w.loop.length}` };
+  const k = inLoop - w.loop.length * w.iterations;
+  return { event: w.teardown[k]!, path: `/teardown/${k}` };
+}
+
 /** Parses and checks a workload; `platformOverride` replaces the workload's platform. */
 export function parseWorkload(json: unknown, file: string, platformOverride?: Platform): Workload {
   const w = json as WorkloadJson;
@@ -65,7 +74,10 @@ export function parseWorkload(json: unknown, file: string, platformOverride?: Pl
       });
     }
   }
-  validate('workload', json, file);
+  // An inline platform is checked by the platform parser, which names the field at fault
+  // (/platform/heaps/0/name); the schema's oneOf would only say "/platform: must be string".
+  const inlinePlatform = typeof w?.platform === 'object' && w.platform !== null && !Array.isArray(w.platform);
+  validate('workload', inlinePlatform ? { ...w, platform: 'inline' } : json, file);
   let platform: Platform;
   let platformFile: string;
   if (platformOverride) {

@@ -19,7 +19,7 @@ const KIND = EventKind as Record<string, number>;
 
 function device(f: Fields, p: PlatformShape, field: string, v: unknown = f.o[field]): string {
   const d = f.str(field, v);
-  if (!p.devices.has(d)) throw f.bad(field, `unknown device ${JSON.stringify(d)} (the platform has ${[...p.devices].join(', ')})`);
+  if (!p.devices.has(d)) throw f.bad(field, `unknown device ${JSON.stringify(d)} (the platform has ${[...p.devices].join(', ') || 'no devices'})`);
   return d;
 }
 

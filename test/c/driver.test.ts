@@ -2,7 +2,7 @@
 // README and the Node CLI give them. The kernel backend's refusals and the request checks are
 // compared with the Node host's own functions (host/backend/availability.ts,
 // host/input/request.ts), so the two hosts say the same thing.
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import { kernelRefusal } from '../../host/backend/availability.js';
 import { loadRequestFile } from '../../host/input/request.js';
 import { loadPlatformFile } from '../../host/platform/parse.js';
 import { probe } from '../../host/probe/probe.js';
+import { loadWorkloadFile } from '../../host/simulate/workload.js';
 import { buildC, DRIVER, ROOT } from './helpers.js';
 import { spawnSync } from 'node:child_process';
 
@@ -203,6 +204,69 @@ describe('--platform P --request R: the request is checked as the Node host chec
     r = run(['--workload', tmp]);
     expect(r.status).toBe(2);
     expect(r.stderr).toBe(`heapwise-c: ${tmp}: cannot read workload: it is a directory\n`);
+  });
+
+  // Found by the sanitized JSON fuzz (test/c/sanitized.test.ts): both hosts now say the same.
+  it('a workload naming a platform file that cannot be read: the workload at /platform is at fault, as in Node', () => {
+    for (const platform of ['no-such-platform.json', '/', 'x'.repeat(300), `/${'d/'.repeat(2100)}p.json`]) {
+      const file = write('wl-bad-platform.json', { platform, setup: [] });
+      let expected = '';
+      try {
+        loadWorkloadFile(file);
+      } catch (e) {
+        expected = (e as Error).message;
+      }
+      const r = run(['--workload', file]);
+      expect(r.status, r.stderr).toBe(2);
+      expect(expected.startsWith(`${file} at /platform: platform file`), expected).toBe(true);
+      // Past PATH_MAX Node says ENAMETOOLONG; C refuses the path before it could be cut short.
+      if (platform.length < 4096) expect(r.stderr).toBe(`heapwise-c: ${expected}\n`);
+      else expect(r.stderr).toBe(`heapwise-c: ${file} at /platform: platform file path longer than 4095 bytes\n`);
+    }
+  });
+
+  it('a platform with no devices: the request\'s device is unknown and the message says "no devices", as in Node', () => {
+    const bare = write('bare-platform.json', { name: 'bare', heaps: [{ name: 'system' }], devices: [] });
+    const req = write('req-bare.json', { size: 4096, devices: ['isp'], cpu: 'none' });
+    expect(() => loadRequestFile(req, loadPlatformFile(bare))).toThrow(`${req} at /devices/0: unknown device "isp" (platform bare has no devices)`);
+    const r = run(['--platform', bare, '--request', req]);
+    expect(r.status, r.stderr).toBe(2);
+    expect(r.stderr).toBe(`heapwise-c: ${req} at /devices/0: unknown device "isp" (platform bare has no devices)\n`);
+  });
+
+  // A NUL escape is valid JSON: free text may carry one, a name may not (names travel as C
+  // strings and heap names as /dev/dma_heap paths). Both hosts refuse it at the same field.
+  const rpi4 = JSON.parse(readFileSync(RPI4, 'utf8'));
+  const withNul: [string, (p: typeof rpi4) => void][] = [
+    ['/name', (p) => { p.name = 'rp\u0000i4'; }],
+    ['/heaps/0/name', (p) => { p.heaps[0].name = 'linux,cma\u0000x'; }],
+    ['/devices/1/name', (p) => { p.devices[1].name = 'isp\u0000x'; }],
+    ['/devices/0/preferredHeaps/0', (p) => { p.devices[0].preferredHeaps = ['linux,cma\u0000']; }],
+  ];
+  it.each(withNul)('a platform name with a NUL at %s: refused there, as in Node', (at, change) => {
+    const p = structuredClone(rpi4);
+    change(p);
+    const file = write('nul-platform.json', p);
+    expect(() => loadPlatformFile(file)).toThrow(`${file} at ${at}: `);
+    let expected = '';
+    try {
+      loadPlatformFile(file);
+    } catch (e) {
+      expected = (e as Error).message;
+    }
+    const r = run(['--platform', file, '--request', join(ROOT, 'examples', 'requests', 'rpi4-camera-frame.json')]);
+    expect(r.status, r.stderr).toBe(2);
+    expect(r.stderr).toBe(`heapwise-c: ${expected}\n`);
+  });
+
+  it('a NUL in free text (sources, a description) is accepted by both hosts', () => {
+    const p = structuredClone(rpi4);
+    p.sources.push('a\u0000b');
+    p.devices[0].description = 'x\u0000y';
+    const file = write('nul-text-platform.json', p);
+    expect(loadPlatformFile(file).devices[0]!.name).toBe('unicam');
+    const r = run(['--platform', file, '--request', join(ROOT, 'examples', 'requests', 'rpi4-camera-frame.json')]);
+    expect(r.status, r.stderr).toBe(0);
   });
 
   it('a missing request file: cannot read, naming it', () => {

@@ -1,8 +1,9 @@
 // The C host under AddressSanitizer (LeakSanitizer included) and UndefinedBehaviorSanitizer,
 // every finding fatal (`make -C bindings/c sanitized`, build/sanitized): the C tests and examples,
-// and the driver recording and replaying every bundled workload in both encodings and taking
-// random damage to a binary and a JSON Lines trace. A read past a buffer, a use after free, a
-// leak or undefined behaviour that happens not to crash in the plain build fails here.
+// and the driver recording and replaying every bundled workload in both encodings, taking random
+// damage to a binary and a JSON Lines trace, and random changes to the JSON inputs (platform,
+// request, workload) its parsers take from vendors and users. A read past a buffer, a use after
+// free, a leak or undefined behaviour that happens not to crash in the plain build fails here.
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BinaryTraceImage } from '../trace/binary-image.js';
 import { buildC, C_BUILD, makeC, ROOT } from './helpers.js';
+import { changed, jsonChange, paths, type Json } from './json-change.js';
 
 const S = join(C_BUILD, 'sanitized');
 const tmp = mkdtempSync(join(tmpdir(), 'heapwise-c-sanitized-'));
@@ -100,5 +102,31 @@ describe('C host under ASan and UBSan', () => {
       expectClean(driver(['--replay', file('jsonl', changed)]), `byte ${at} -> ${ch}`, [0, 2, 5]);
       expectClean(driver(['--replay', file('jsonl', lines.filter((_, i) => i !== drop).join('\n'))]), `line ${drop + 1} dropped`, [0, 2, 5]);
     }), { numRuns: 25 });
+  });
+
+  const platformFile = join(ROOT, 'examples/platforms/rpi4.json');
+  const requestFile = join(ROOT, 'examples/requests/rpi4-camera-frame.json');
+  const workloadFile = join(ROOT, 'examples/workloads/camera-isp-display.json');
+  const platform = JSON.parse(readFileSync(platformFile, 'utf8')) as Json;
+  const request = JSON.parse(readFileSync(requestFile, 'utf8')) as Json;
+  // The workload names its platform relative to itself: absolute here, so a copy elsewhere finds it.
+  const workload = { ...JSON.parse(readFileSync(workloadFile, 'utf8')), platform: platformFile } as Json;
+
+  it.each([
+    ['platform', platform, (f: string) => ['--platform', f, '--request', requestFile]],
+    ['request', request, (f: string) => ['--platform', platformFile, '--request', f]],
+    ['workload', workload, (f: string) => ['--workload', f]],
+  ] as const)('a changed %s file is refused naming it, or decided, clean', (_what, doc, args) => {
+    const all = paths(doc);
+    fc.assert(fc.property(jsonChange, ({ at, value }) => {
+      const p = all[at % all.length]!;
+      const f = file('json', JSON.stringify(changed(doc, p, value)));
+      const r = driver(args(f));
+      // 0 decided, 2 refused, 3 nothing fits (a changed heap or device can leave none).
+      expectClean(r, `${p.join('.')} = ${JSON.stringify(value)?.slice(0, 80)}`, [0, 2, 3]);
+      // Refused naming the changed file, or (a platform left without the request's device) the
+      // request that names it.
+      if (r.status === 2) expect(r.stderr.startsWith(`heapwise-c: ${f}`) || r.stderr.includes(`${requestFile} at /devices/`), r.stderr).toBe(true);
+    }), { numRuns: 60 });
   });
 });

@@ -181,7 +181,8 @@ HW_API hw_status_t hw_platform_add_device(hw_platform_t *platform, const hw_devi
 /* Reads and validates a platform JSON file (examples/platforms/ *.json). Thread-safe.
  * HW_ERR_INPUT naming the file when it cannot be read (missing, a directory) or is not valid. */
 HW_API hw_status_t hw_platform_load_file(const char *path, hw_platform_t **out, hw_error_t **error);
-/* Same from JSON text; `label` names it in messages. */
+/* Same from JSON text; `label` names it in messages. A label that ends in a JSON path
+ * ("workload.json at /platform", an inline platform) has the faulty field's path appended. */
 HW_API hw_status_t hw_platform_load_json(const char *json, const char *label, hw_platform_t **out,
                                          hw_error_t **error);
 HW_API const char *hw_platform_name(const hw_platform_t *platform);

@@ -190,7 +190,7 @@ static int device_index(hw_engine_t *e, const char *name) {
       if (i) hw_text_add(&list, ", ");
       hw_text_add(&list, e->platform->devices[i].name);
     }
-    hw_engine_fail(e, HW_ERR_USAGE, "unknown device \"%s\" (platform %s has %s)", name, e->platform->name, list.s ? list.s : "");
+    hw_engine_fail(e, HW_ERR_USAGE, "unknown device \"%s\" (platform %s has %s)", name, e->platform->name, list.s ? list.s : "no devices");
     hw_text_free(&list);
   }
   return d;

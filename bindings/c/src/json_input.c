@@ -1,5 +1,6 @@
 /* See json_input.h. Duplicate keys are refused: JSON.parse keeps the last one silently, but a
- * platform or manifest that says two things about one field is a mistake worth naming. */
+ * platform or manifest that says two things about one field is a mistake worth naming. A NUL
+ * escape is valid JSON: a caller whose free text may carry one allows it and checks its names. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -21,13 +22,13 @@ static hw_status_t malformed(hw_error_t **error, const char *label, const json_e
   return hw_fail(error, HW_ERR_INPUT, "%s: malformed JSON at line %d column %d: %s", label, je->line, je->column, je->text);
 }
 
-hw_status_t hw_json_input_text(const char *text, const char *label, json_t **out, hw_error_t **error) {
+hw_status_t hw_json_input_text(const char *text, const char *label, size_t flags, json_t **out, hw_error_t **error) {
   json_error_t je;
-  *out = json_loads(text, JSON_REJECT_DUPLICATES, &je);
+  *out = json_loads(text, JSON_REJECT_DUPLICATES | flags, &je);
   return *out ? HW_OK : malformed(error, label, &je);
 }
 
-hw_status_t hw_json_input_file(const char *path, const char *what, json_t **out, hw_error_t **error) {
+hw_status_t hw_json_input_file(const char *path, const char *what, size_t flags, json_t **out, hw_error_t **error) {
   *out = NULL;
   FILE *f = fopen(path, "rb");
   if (!f) return hw_fail(error, HW_ERR_INPUT, "%s: cannot read %s: %s", path, what, errno_name(errno));
@@ -37,7 +38,7 @@ hw_status_t hw_json_input_file(const char *path, const char *what, json_t **out,
     return hw_fail(error, HW_ERR_INPUT, "%s: cannot read %s: it is a directory", path, what);
   }
   json_error_t je;
-  json_t *root = json_loadf(f, JSON_REJECT_DUPLICATES, &je);
+  json_t *root = json_loadf(f, JSON_REJECT_DUPLICATES | flags, &je);
   int err = ferror(f) ? errno : 0;
   fclose(f);
   if (!root && err) return hw_fail(error, HW_ERR_INPUT, "%s: cannot read %s: %s", path, what, errno_name(err));

@@ -149,7 +149,7 @@ hw_status_t hw_manifest_from_json(json_t *o, const char *where, hw_manifest **ou
 
 hw_status_t hw_manifest_load(const char *path, hw_manifest **out, hw_error_t **error) {
   json_t *o;
-  hw_status_t st = hw_json_input_file(path, "manifest", &o, error);
+  hw_status_t st = hw_json_input_file(path, "manifest", 0, &o, error);
   if (st != HW_OK) return st;
   st = from_json(o, path, path, out, error);
   json_decref(o);

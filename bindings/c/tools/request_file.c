@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "input_fault.h"
 #include "request_file.h"
 
 /* The Node engine's default maxAllocationBytes (host/input/request.ts), which `decide` uses. */
@@ -14,19 +15,6 @@
 #define MAX_SIZE 9007199254740991.0
 #define NAME_MAX_BYTES 31
 
-static hw_status_t bad(hw_error_t **error, const char *file, const char *path, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-static hw_status_t bad(hw_error_t **error, const char *file, const char *path, const char *fmt, ...) {
-  char *why = NULL, *m = NULL;
-  va_list ap;
-  va_start(ap, fmt);
-  if (vasprintf(&why, fmt, ap) < 0) why = NULL;
-  va_end(ap);
-  if (why && asprintf(&m, "%s%s%s: %s", file, path ? " at " : "", path ? path : "", why) < 0) m = NULL;
-  if (error) *error = hw_error_new(HW_ERR_INPUT, m ? m : "out of memory");
-  free(why);
-  free(m);
-  return HW_ERR_INPUT;
-}
 
 /* Characters as the schema counts them (code points), for a valid UTF-8 string. */
 static size_t code_points(const char *s, size_t bytes) {
@@ -79,56 +67,56 @@ static const char *const KEYS[] = {"size", "devices", "cpu", "protected", "name"
 /* The schema's checks, in the order Ajv reports the first failure: the type, the required
  * properties, unknown properties, then each property in the schema's order. */
 static hw_status_t check_schema(const char *file, json_t *root, hw_error_t **error) {
-  if (!json_is_object(root)) return bad(error, file, "/", "must be object");
+  if (!json_is_object(root)) return hw_input_fault(error, file, "/", "must be object");
   for (size_t k = 0; k < 3; k++)
-    if (!json_object_get(root, KEYS[k])) return bad(error, file, "/", "must have required property '%s'", KEYS[k]);
+    if (!json_object_get(root, KEYS[k])) return hw_input_fault(error, file, "/", "must have required property '%s'", KEYS[k]);
   const char *key;
   json_t *value;
   json_object_foreach(root, key, value) {
     size_t k = 0;
     while (k < sizeof KEYS / sizeof *KEYS && strcmp(key, KEYS[k]) != 0) k++;
-    if (k == sizeof KEYS / sizeof *KEYS) return bad(error, file, "/", "unknown property \"%s\"", key);
+    if (k == sizeof KEYS / sizeof *KEYS) return hw_input_fault(error, file, "/", "unknown property \"%s\"", key);
   }
 
   json_t *size = json_object_get(root, "size");
   double v = json_number_value(size);
-  if (!json_is_number(size) || !isfinite(v) || v != floor(v)) return bad(error, file, "/size", "must be integer");
-  if (v < 1) return bad(error, file, "/size", "must be >= 1");
-  if (v > MAX_SIZE) return bad(error, file, "/size", "must be <= 9007199254740991");
+  if (!json_is_number(size) || !isfinite(v) || v != floor(v)) return hw_input_fault(error, file, "/size", "must be integer");
+  if (v < 1) return hw_input_fault(error, file, "/size", "must be >= 1");
+  if (v > MAX_SIZE) return hw_input_fault(error, file, "/size", "must be <= 9007199254740991");
 
   json_t *devs = json_object_get(root, "devices");
-  if (!json_is_array(devs)) return bad(error, file, "/devices", "must be array");
+  if (!json_is_array(devs)) return hw_input_fault(error, file, "/devices", "must be array");
   size_t n = json_array_size(devs);
-  if (n < 1) return bad(error, file, "/devices", "must NOT have fewer than 1 items");
+  if (n < 1) return hw_input_fault(error, file, "/devices", "must NOT have fewer than 1 items");
   for (size_t i = 0; i < n; i++) {
     json_t *d = json_array_get(devs, i);
     char at[64];
     snprintf(at, sizeof at, "/devices/%zu", i);
-    if (!json_is_string(d)) return bad(error, file, at, "must be string");
-    if (json_string_length(d) == 0) return bad(error, file, at, "must NOT have fewer than 1 characters");
+    if (!json_is_string(d)) return hw_input_fault(error, file, at, "must be string");
+    if (json_string_length(d) == 0) return hw_input_fault(error, file, at, "must NOT have fewer than 1 characters");
   }
   /* Ajv walks the items from the last one: the first duplicate it meets is the highest index
    * with an equal item after it, paired with the nearest such item. */
   for (size_t i = n; i-- > 0;)
     for (size_t j = i + 1; j < n; j++)
       if (same_string(json_array_get(devs, i), json_array_get(devs, j)))
-        return bad(error, file, "/devices", "must NOT have duplicate items (items ## %zu and %zu are identical)", j, i);
+        return hw_input_fault(error, file, "/devices", "must NOT have duplicate items (items ## %zu and %zu are identical)", j, i);
 
   json_t *cpu = json_object_get(root, "cpu");
-  if (!json_is_string(cpu)) return bad(error, file, "/cpu", "must be string");
+  if (!json_is_string(cpu)) return hw_input_fault(error, file, "/cpu", "must be string");
   size_t c = 0;
   while (c < 4 && (strlen(CPU[c]) != json_string_length(cpu) || strcmp(json_string_value(cpu), CPU[c]) != 0)) c++;
-  if (c == 4) return bad(error, file, "/cpu", "must be equal to one of the allowed values: \"none\", \"read\", \"write\", \"readwrite\"");
+  if (c == 4) return hw_input_fault(error, file, "/cpu", "must be equal to one of the allowed values: \"none\", \"read\", \"write\", \"readwrite\"");
 
   json_t *prot = json_object_get(root, "protected");
-  if (prot && !json_is_boolean(prot)) return bad(error, file, "/protected", "must be boolean");
+  if (prot && !json_is_boolean(prot)) return hw_input_fault(error, file, "/protected", "must be boolean");
 
   json_t *name = json_object_get(root, "name");
   if (name) {
-    if (!json_is_string(name)) return bad(error, file, "/name", "must be string");
+    if (!json_is_string(name)) return hw_input_fault(error, file, "/name", "must be string");
     if (code_points(json_string_value(name), json_string_length(name)) > NAME_MAX_BYTES)
-      return bad(error, file, "/name", "must NOT have more than 31 characters");
-    if (strlen(json_string_value(name)) != json_string_length(name)) return bad(error, file, "/name", "must match pattern \"^[^\\u0000]*$\"");
+      return hw_input_fault(error, file, "/name", "must NOT have more than 31 characters");
+    if (strlen(json_string_value(name)) != json_string_length(name)) return hw_input_fault(error, file, "/name", "must match pattern \"^[^\\u0000]*$\"");
   }
   return HW_OK;
 }
@@ -137,20 +125,20 @@ hw_status_t hw_request_load(const char *file, const hw_platform_t *platform, hw_
   memset(out, 0, sizeof *out);
   size_t len = 0;
   char *text = read_all(file, &len);
-  if (!text) return bad(error, file, NULL, "cannot read: %s", strerror(errno));
+  if (!text) return hw_input_fault(error, file, NULL, "cannot read: %s", strerror(errno));
   json_error_t je;
   /* As JSON.parse: any value at the top, numbers as doubles (so 1e3 is the integer 1000 and
    * 2^64 is "too large" rather than a parse error), "\u0000" kept for the pattern check. */
   out->root = json_loadb(text, len, JSON_DECODE_ANY | JSON_DECODE_INT_AS_REAL | JSON_ALLOW_NUL, &je);
   free(text);
-  if (!out->root) return bad(error, file, NULL, "malformed JSON at line %d column %d: %s", je.line, je.column < 1 ? 1 : je.column, je.text);
+  if (!out->root) return hw_input_fault(error, file, NULL, "malformed JSON at line %d column %d: %s", je.line, je.column < 1 ? 1 : je.column, je.text);
   hw_status_t st = check_schema(file, out->root, error);
   if (st != HW_OK) return st;
 
   json_t *root = out->root, *devs = json_object_get(root, "devices"), *name = json_object_get(root, "name");
   double size = json_number_value(json_object_get(root, "size"));
   if (size > MAX_ALLOCATION_BYTES)
-    return bad(error, file, "/size", "allocation of %.0f bytes exceeds the engine's limit of %.0f bytes (maxAllocationBytes)", size, MAX_ALLOCATION_BYTES);
+    return hw_input_fault(error, file, "/size", "allocation of %.0f bytes exceeds the engine's limit of %.0f bytes (maxAllocationBytes)", size, MAX_ALLOCATION_BYTES);
   size_t n = json_array_size(devs);
   for (size_t i = 0; i < n; i++) {
     json_t *d = json_array_get(devs, i);
@@ -165,14 +153,14 @@ hw_status_t hw_request_load(const char *file, const hw_platform_t *platform, hw_
       }
       char at[64];
       snprintf(at, sizeof at, "/devices/%zu", i);
-      return bad(error, file, at, "unknown device \"%s\" (platform %s has %s)", dn, hw_platform_name(platform), list);
+      return hw_input_fault(error, file, at, "unknown device \"%s\" (platform %s has %s)", dn, hw_platform_name(platform), count ? list : "no devices");
     }
     /* Devices are distinct platform devices from here on, so at most the platform's count. */
-    if (i >= HW_MAX_DEVICES) return bad(error, file, "/devices", "more than %u devices", HW_MAX_DEVICES);
+    if (i >= HW_MAX_DEVICES) return hw_input_fault(error, file, "/devices", "more than %u devices", HW_MAX_DEVICES);
     out->devices[i] = dn;
   }
   if (name && json_string_length(name) > NAME_MAX_BYTES)
-    return bad(error, file, "/name", "name is %zu bytes; DMA_BUF_SET_NAME takes at most 31", json_string_length(name));
+    return hw_input_fault(error, file, "/name", "name is %zu bytes; DMA_BUF_SET_NAME takes at most 31", json_string_length(name));
 
   const char *cpu = json_string_value(json_object_get(root, "cpu"));
   uint32_t access = HW_ACCESS_NONE;

@@ -1,14 +1,17 @@
 /* Running a workload: setup, loop x iterations, teardown; deferred buffers placed at first
  * use; buffers that could not be placed are skipped, as host/simulate/run.ts does. */
 #include <errno.h>
+#include <fcntl.h>
 #include <libgen.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "workload.h"
+#include "workload_check.h"
 
 static hw_status_t fail(hw_error_t **error, hw_status_t st, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static hw_status_t fail(hw_error_t **error, hw_status_t st, const char *fmt, ...) {
@@ -30,12 +33,15 @@ hw_status_t hw_workload_load(const char *file, hw_workload *w, hw_error_t **erro
   if (stat(file, &sb) != 0) return fail(error, HW_ERR_INPUT, "%s: cannot read workload: %s", file, strerror(errno));
   if (S_ISDIR(sb.st_mode)) return fail(error, HW_ERR_INPUT, "%s: cannot read workload: it is a directory", file);
   json_error_t je;
-  json_t *root = json_load_file(file, JSON_REJECT_DUPLICATES, &je);
+  /* Numbers as reals and NUL escapes allowed, as JSON.parse reads them: the checks below refuse
+   * what the Node host refuses, and 1e3 is an integer there. */
+  json_t *root = json_load_file(file, JSON_REJECT_DUPLICATES | JSON_DECODE_INT_AS_REAL | JSON_ALLOW_NUL, &je);
   if (!root && je.line <= 0) return fail(error, HW_ERR_INPUT, "%s: cannot read workload: %s", file, je.text);
   if (!root) return fail(error, HW_ERR_INPUT, "%s: %s (line %d)", file, je.text, je.line);
   w->root = root;
   w->file = strdup(file);
-  if (!json_is_object(root)) return fail(error, HW_ERR_INPUT, "%s: a workload must be a JSON object", file);
+  hw_status_t shape = hw_workload_check_shape(file, root, error);
+  if (shape != HW_OK) return shape;
   json_t *p = json_object_get(root, "platform");
   hw_status_t st;
   if (json_is_string(p)) {
@@ -43,9 +49,17 @@ hw_status_t hw_workload_load(const char *file, hw_workload *w, hw_error_t **erro
     char path[4096];
     /* Relative to the workload's folder, as the Node host resolves it; an absolute path as is. */
     const char *name = json_string_value(p);
-    if (name[0] == '/') snprintf(path, sizeof path, "%s", name);
-    else snprintf(path, sizeof path, "%s/%s", dirname(dir), name);
+    int n = name[0] == '/' ? snprintf(path, sizeof path, "%s", name) : snprintf(path, sizeof path, "%s/%s", dirname(dir), name);
     free(dir);
+    /* A truncated path could name another file: refuse it. */
+    if (n < 0 || (size_t)n >= sizeof path) return fail(error, HW_ERR_INPUT, "%s at /platform: platform file path longer than %zu bytes", file, sizeof path - 1);
+    /* Only a missing or unreadable file is the workload's fault, told as the Node host tells it;
+     * bad content is the platform file's own (hw_platform_load_file names it). */
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int err = fd < 0 ? errno : 0;
+    if (fd >= 0 && fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode)) err = EISDIR;
+    if (fd >= 0) close(fd);
+    if (err) return fail(error, HW_ERR_INPUT, "%s at /platform: platform file %s: cannot read: %s", file, path, strerrorname_np(err) ? strerrorname_np(err) : strerror(err));
     st = hw_platform_load_file(path, &w->platform, error);
   } else if (json_is_object(p)) {
     char *text = json_dumps(p, JSON_COMPACT);
@@ -61,14 +75,8 @@ hw_status_t hw_workload_load(const char *file, hw_workload *w, hw_error_t **erro
   w->loop = json_object_get(root, "loop");
   w->teardown = json_object_get(root, "teardown");
   json_t *it = json_object_get(root, "iterations");
-  w->iterations = it ? (unsigned long long)json_integer_value(it) : 1;
-  const char *parts[] = {"setup", "loop", "teardown"};
-  json_t *lists[] = {w->setup, w->loop, w->teardown};
-  for (int k = 0; k < 3; k++) {
-    if (lists[k] && !json_is_array(lists[k])) return fail(error, HW_ERR_INPUT, "%s at /%s: must be an array of events", file, parts[k]);
-  }
-  if (it && (!json_is_integer(it) || json_integer_value(it) < 0)) return fail(error, HW_ERR_INPUT, "%s at /iterations: a non-negative integer", file);
-  return HW_OK;
+  w->iterations = it ? (unsigned long long)json_number_value(it) : 1;
+  return hw_workload_check_ids(w, error);
 }
 
 void hw_workload_free(hw_workload *w) {
@@ -78,9 +86,10 @@ void hw_workload_free(hw_workload *w) {
   memset(w, 0, sizeof *w);
 }
 
-/* Workload buffer ids ("frame0" or 3) to engine ids. */
+/* Workload buffer ids ("frame0" or 3, borrowed from the workload; compared as values, so a
+ * long id or one with a NUL is still itself) to engine ids. */
 typedef struct slot {
-  char key[96];
+  json_t *key;
   hw_buffer_id_t id;
   int live, failed;
 } slot;
@@ -90,15 +99,8 @@ typedef struct run {
   size_t n, cap;
 } run;
 
-static void key_of(json_t *buf, char *out, size_t cap) {
-  if (json_is_string(buf)) snprintf(out, cap, "s:%s", json_string_value(buf));
-  else snprintf(out, cap, "i:%lld", (long long)json_integer_value(buf));
-}
-
 static slot *find(run *r, json_t *buf, int create) {
-  char key[96];
-  key_of(buf, key, sizeof key);
-  for (size_t i = 0; i < r->n; i++) if (!strcmp(r->slots[i].key, key)) return &r->slots[i];
+  for (size_t i = 0; i < r->n; i++) if (json_equal(r->slots[i].key, buf)) return &r->slots[i];
   if (!create) return NULL;
   if (r->n == r->cap) {
     size_t cap = r->cap ? r->cap * 2 : 32;
@@ -109,7 +111,7 @@ static slot *find(run *r, json_t *buf, int create) {
   }
   slot *s = &r->slots[r->n++];
   memset(s, 0, sizeof *s);
-  snprintf(s->key, sizeof s->key, "%s", key);
+  s->key = buf;
   return s;
 }
 
@@ -139,21 +141,21 @@ static int usable(hw_engine_t *e, slot *s) {
 static hw_status_t step(const hw_workload *w, hw_engine_t *e, run *r, json_t *ev, const char *part, size_t idx, unsigned long long n, hw_error_t **error) {
   const char *op = json_string_value(json_object_get(ev, "op"));
   json_t *buf = json_object_get(ev, "buf");
-  if (!op || !(json_is_string(buf) || json_is_integer(buf))) return fail(error, HW_ERR_INPUT, "%s at /%s/%zu: an event needs op and buf", w->file, part, idx);
+  if (!op || !(json_is_string(buf) || json_is_number(buf))) return fail(error, HW_ERR_INPUT, "%s at /%s/%zu: an event needs op and buf", w->file, part, idx);
   slot *s = find(r, buf, !strcmp(op, "alloc"));
   if (!s || (!s->live && strcmp(op, "alloc") != 0)) return fail(error, HW_ERR_INPUT, "%s at /%s/%zu/buf: event %llu (%s): unknown buffer id or use after free", w->file, part, idx, n, op);
   hw_status_t st = HW_OK;
   if (!strcmp(op, "alloc")) {
     if (s->live) return fail(error, HW_ERR_INPUT, "%s at /%s/%zu/buf: event %llu: buffer id already allocated and not freed", w->file, part, idx, n);
     json_t *devs = json_object_get(ev, "devices"), *size = json_object_get(ev, "size");
-    if (!json_is_array(devs) || !json_is_integer(size)) return fail(error, HW_ERR_INPUT, "%s at /%s/%zu: alloc needs size and devices", w->file, part, idx);
+    if (!json_is_array(devs) || !hw_workload_is_integer(size)) return fail(error, HW_ERR_INPUT, "%s at /%s/%zu: alloc needs size and devices", w->file, part, idx);
     const char *names[HW_MAX_DEVICES];
     size_t nd = json_array_size(devs);
     if (nd > HW_MAX_DEVICES) nd = HW_MAX_DEVICES;
     for (size_t k = 0; k < nd; k++) names[k] = json_string_value(json_array_get(devs, k));
     json_t *name = json_object_get(ev, "name");
     hw_alloc_request_t req = {
-        .size = (uint64_t)json_integer_value(size), .devices = names, .device_count = nd,
+        .size = (uint64_t)json_number_value(size), .devices = names, .device_count = nd,
         .cpu = access_of(json_string_value(json_object_get(ev, "cpu"))),
         .protected_content = json_is_true(json_object_get(ev, "protected")),
         .name = json_is_string(name) ? json_string_value(name) : NULL,

@@ -1,0 +1,163 @@
+// The Node and C hosts read the same platform, request and workload files the same way: after
+// random changes to one, both refuse it naming the same file (exit 2), or both go on with equal
+// results (the same decision, exit 0 or 3 when nothing fits; the same trace of a workload,
+// header included). The C parsers are hand-written (jansson), the Node ones a JSON Schema (Ajv)
+// plus checks; this is where the two would drift apart. Requests and workloads are refused at
+// the same JSON path too; a platform's C messages name the object and its key in their own words.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Engine } from '../../host/engine/engine.js';
+import { HeapwiseError } from '../../host/errors.js';
+import { loadRequestFile } from '../../host/input/request.js';
+import { loadPolicyFile } from '../../host/module/load-file.js';
+import type { PolicyModule } from '../../host/module/policy-module.js';
+import { loadPlatformFile } from '../../host/platform/parse.js';
+import { simulate } from '../../host/simulate/run.js';
+import { loadWorkloadFile } from '../../host/simulate/workload.js';
+import { TraceRecorder } from '../../host/trace/recorder.js';
+import { buildC, ROOT, runDriver } from './helpers.js';
+import { changed, jsonChange, paths, type Json } from './json-change.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'heapwise-input-parity-'));
+let n = 0;
+const file = (doc: Json | string) => {
+  const f = join(tmp, `in${n++}.json`);
+  writeFileSync(f, typeof doc === 'string' ? doc : JSON.stringify(doc));
+  return f;
+};
+
+const platformFile = join(ROOT, 'examples/platforms/rpi4.json');
+const requestFile = join(ROOT, 'examples/requests/rpi4-camera-frame.json');
+const workloadFile = join(ROOT, 'examples/workloads/camera-isp-display.json');
+const platform = JSON.parse(readFileSync(platformFile, 'utf8')) as Json;
+const request = JSON.parse(readFileSync(requestFile, 'utf8')) as Json;
+const workloadJson = JSON.parse(readFileSync(workloadFile, 'utf8'));
+// The workload names its platform relative to itself: absolute here, so a copy elsewhere finds
+// it; and the same workload with the platform inline.
+const workload = { ...workloadJson, platform: platformFile } as Json;
+const inline = { ...workloadJson, platform } as Json;
+
+let policy: PolicyModule;
+beforeAll(async () => {
+  buildC();
+  policy = await loadPolicyFile('default');
+}, 600_000);
+
+const RUNS = Number(process.env.PARITY_RUNS ?? 150);
+const changes = fc.array(jsonChange, { minLength: 1, maxLength: 3 });
+
+/** One to three changes to `doc`, each to a value of the document the previous ones left. */
+function apply(doc: Json, cs: { at: number; value: Json | undefined }[]): { doc: Json; what: string } {
+  let d = doc;
+  const what: string[] = [];
+  for (const { at, value } of cs) {
+    const all = paths(d);
+    if (all.length === 0) break;
+    const p = all[at % all.length]!;
+    d = changed(d, p, value);
+    what.push(`${p.join('.')} = ${JSON.stringify(value)?.slice(0, 60)}`);
+  }
+  return { doc: d, what: what.join('; ') };
+}
+
+/** "FILE at /PATH" of a message (or "FILE" when it names no path). */
+const where = (m: string) => m.replace(/^heapwise-c: /, '').split(': ')[0]!;
+const fileOf = (m: string) => where(m).split(' at /')[0]!;
+
+/** The Node host's outcome on a decision: its exit code, and the decision or the message. */
+function nodeDecide(pf: string, rf: string): { status: number; out: string } {
+  try {
+    const p = loadPlatformFile(pf);
+    const engine = Engine.create(policy, p);
+    try {
+      const d = engine.allocate({ ...loadRequestFile(rf, p), deferred: false }).decision;
+      return { status: d?.heap == null ? 3 : 0, out: JSON.stringify(d) };
+    } finally {
+      engine.dispose();
+    }
+  } catch (e) {
+    if (!(e instanceof HeapwiseError)) throw e;
+    return { status: e.exitCode, out: e.message };
+  }
+}
+
+/** What both hosts must write byte for byte: the header's platform, the events and answers. */
+const sameInTrace = (lines: string[]) => lines.flatMap((l) => {
+  if (l.startsWith('{"t":"header"')) return [l.slice(l.indexOf('"platform":'))];
+  return l.startsWith('{"t":"event"') || l.startsWith('{"t":"answer"') ? [l] : [];
+});
+
+/** The Node host's outcome on a workload: its exit code, and the trace or the message. */
+function nodeSimulate(wf: string): { status: number; out: string[] } {
+  const lines: string[] = [];
+  let rec: TraceRecorder | undefined;
+  try {
+    simulate(loadWorkloadFile(wf), policy, { engineHook: (engine) => { rec = new TraceRecorder((l) => lines.push(l)).attach(engine, 'node', null); } });
+    rec?.finish();
+    return { status: 0, out: sameInTrace(lines) };
+  } catch (e) {
+    if (!(e instanceof HeapwiseError)) throw e;
+    return { status: e.exitCode, out: [e.message] };
+  }
+}
+
+describe('Node and C agree on changed input files', () => {
+  it.each([
+    ['platform', platform, (f: string) => [f, requestFile] as const],
+    ['request', request, (f: string) => [platformFile, f] as const],
+  ] as const)('a changed %s file: both refuse it naming the same file, or both decide the same', (what, doc, files) => {
+    fc.assert(fc.property(changes, (cs) => {
+      const { doc: d, what: how } = apply(doc, cs);
+      const [pf, rf] = files(file(d));
+      const want = nodeDecide(pf, rf);
+      const r = runDriver(['--platform', pf, '--request', rf]);
+      const label = `${how}: Node said ${want.out.slice(0, 300)}; C said ${r.stderr.slice(0, 300)}`;
+      expect(r.status, label).toBe(want.status);
+      if (want.status !== 2) expect(JSON.parse(r.stdout), label).toEqual(JSON.parse(want.out));
+      else if (what === 'request') expect(where(r.stderr), label).toBe(where(want.out));
+      else expect(fileOf(r.stderr), label).toBe(fileOf(want.out));
+    }), { numRuns: RUNS });
+  });
+
+  it.each([
+    ['naming its platform file', workload],
+    ['with its platform inline', inline],
+  ] as const)('a changed workload %s: both refuse it at the same field, or both write the same trace', (_what, doc) => {
+    const out = join(tmp, 'c.jsonl');
+    fc.assert(fc.property(changes, (cs) => {
+      const { doc: d, what } = apply(doc, cs);
+      const wf = file(d);
+      const want = nodeSimulate(wf);
+      const r = runDriver(['--workload', wf, '--record', out]);
+      const label = `${what}: Node said ${want.out[0]?.slice(0, 300)}; C said ${r.stderr.slice(0, 300)}`;
+      expect(r.status, label).toBe(want.status);
+      if (want.status === 2) {
+        // A platform's faults are in the platform parsers' own words (see above).
+        const platformWords = / at \/platform(\/|$)/.test(where(want.out[0]!));
+        if (platformWords) expect(where(r.stderr), label).toMatch(/ at \/platform(\/|$)/);
+        else expect(where(r.stderr), label).toBe(where(want.out[0]!));
+        expect(fileOf(r.stderr), label).toBe(fileOf(want.out[0]!));
+      }
+      if (want.status !== 2) expect(sameInTrace(readFileSync(out, 'utf8').split('\n')), label).toEqual(want.out);
+    }), { numRuns: RUNS / 3 });
+  });
+
+  it('numbers JSON.parse reads as integers (30.0, 3e1) are integers to C too, in the trace as well', () => {
+    let k = 0;
+    // The first device's mask as 30.0, the others' as 3.2e1 and the like.
+    const text = readFileSync(platformFile, 'utf8').replace(/"dmaMaskBits": (\d)(\d)\b/g, (_m, a: string, b: string) => (k++ === 0 ? `"dmaMaskBits": ${a}${b}.0` : `"dmaMaskBits": ${a}.${b}e1`));
+    expect(text).toMatch(/"dmaMaskBits": \d+\.0,/);
+    expect(text).toMatch(/"dmaMaskBits": \d\.\de1,/);
+    const pf = file(text);
+    const wf = file({ ...workloadJson, platform: pf });
+    const want = nodeSimulate(wf);
+    const out = join(tmp, 'ints.jsonl');
+    const r = runDriver(['--workload', wf, '--record', out]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(sameInTrace(readFileSync(out, 'utf8').split('\n'))).toEqual(want.out);
+    expect(want.out[0]).not.toContain('.0,');
+  });
+});
