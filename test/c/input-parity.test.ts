@@ -46,6 +46,7 @@ beforeAll(async () => {
   policy = await loadPolicyFile('default');
 }, 600_000);
 
+// PARITY_RUNS=3000 for a deeper run by hand (the workload properties run a third of it).
 const RUNS = Number(process.env.PARITY_RUNS ?? 150);
 const changes = fc.array(jsonChange, { minLength: 1, maxLength: 3 });
 
