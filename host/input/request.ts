@@ -23,7 +23,7 @@ export function parseRequest(json: unknown, platform: Platform, file = '<request
   if (r.size > max) throw new InputError(file, '/size', `allocation of ${r.size} bytes exceeds the engine's limit of ${max} bytes (maxAllocationBytes)`);
   r.devices.forEach((d, k) => {
     if (!platform.deviceIndex.has(d)) {
-      throw new InputError(file, `/devices/${k}`, `unknown device "${d}" (platform ${platform.name} has ${platform.devices.map((x) => x.name).join(', ') || 'no devices'})`);
+      throw new InputError(file, `/devices/${k}`, `unknown device ${JSON.stringify(d)} (platform ${platform.name} has ${platform.devices.map((x) => x.name).join(', ') || 'no devices'})`);
     }
   });
   if (r.name !== undefined && new TextEncoder().encode(r.name).length > 31) {

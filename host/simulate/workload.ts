@@ -69,7 +69,9 @@ export function parseWorkload(json: unknown, file: string, platformOverride?: Pl
       list.forEach((e, i) => {
         const op = (e as { op?: unknown })?.op;
         if (typeof op !== 'string' || !OPS.includes(op)) {
-          throw new InputError(file, `/${part}/${i}/op`, `unknown op ${JSON.stringify(op)} (one of ${OPS.join(', ')})`);
+          // A string is shown; anything else by its type (echoing a whole object helps no one).
+          const got = typeof op === 'string' ? `unknown op ${JSON.stringify(op)}` : op === undefined ? 'missing op' : `op must be a string, got ${op === null ? 'null' : Array.isArray(op) ? 'an array' : typeof op === 'object' ? 'an object' : `a ${typeof op}`}`;
+          throw new InputError(file, `/${part}/${i}/op`, `${got} (one of ${OPS.join(', ')})`);
         }
       });
     }
@@ -118,7 +120,7 @@ function checkSemantics(w: Workload): void {
       throw new InputError(w.file, `${at}${field}`, `event ${eventIndex} (${e.op} ${JSON.stringify(e.buf)}): ${msg}`);
     };
     const dev = (name: string, field: string) => {
-      if (!w.platform.deviceIndex.has(name)) fail(field, `device "${name}" is not on platform ${w.platform.name}`);
+      if (!w.platform.deviceIndex.has(name)) fail(field, `device ${JSON.stringify(name)} is not on platform ${w.platform.name}`);
     };
     if (e.op === 'alloc') {
       if (live.has(e.buf)) fail('/buf', 'buffer id already allocated and not freed');
@@ -132,7 +134,7 @@ function checkSemantics(w: Workload): void {
     if (e.op === 'attach') { dev(e.device, '/device'); attached!.add(e.device); }
     if (e.op === 'device') {
       dev(e.device, '/device');
-      if (!attached!.has(e.device)) fail('/device', `device "${e.device}" is not attached to this buffer`);
+      if (!attached!.has(e.device)) fail('/device', `device ${JSON.stringify(e.device)} is not attached to this buffer`);
     }
     if (e.op === 'free') { live.delete(e.buf); freed.add(e.buf); }
   };

@@ -115,12 +115,12 @@ static void damaged_traces(void) {
 static void platform_errors(void) {
   struct { const char *json, *want; } cases[] = {
       {"{\"name\":\"p\",\"heaps\":[{\"name\":\"system\"},{\"name\":\"system\"}],\"devices\":[]}", "t.json at /heaps/1/name: duplicate heap name \"system\""},
-      {"{\"name\":\"p\",\"heaps\":[{\"name\":\"pool\"}],\"devices\":[]}", "t.json at /heaps/0/name: cannot infer the kind of heap \"pool\""},
-      {"{\"name\":\"p\",\"heaps\":[{\"name\":\"system\",\"granule\":3000}],\"devices\":[]}", "t.json at /heaps/0/granule: granule must be a power of two, got 3000"},
+      {"{\"name\":\"p\",\"heaps\":[{\"name\":\"pool\"}],\"devices\":[]}", "t.json at /heaps/0: must have required property 'kind'"},
+      {"{\"name\":\"p\",\"heaps\":[{\"name\":\"system\",\"granule\":3000}],\"devices\":[]}", "t.json at /heaps/0/granule: must be equal to one of the allowed values: 1, 2, 4, 8,"},
       {"{\"name\":\"p\",\"heaps\":[{\"name\":\"system\"}],\"devices\":[{\"name\":\"d\",\"dmaMaskBits\":32,\"iommu\":true,\"coherent\":true,\"preferredHeaps\":[\"cma\"]}]}",
        "t.json at /devices/0/preferredHeaps/0: unknown heap \"cma\" (platform heaps: system)"},
       {"{\"name\":\"p\",\"heaps\":[{\"name\":\"system\",\"colour\":1}],\"devices\":[]}", "t.json at /heaps/0: unknown property \"colour\""},
-      {"{\"name\":\"p\",\"heaps\":[{\"name\":\"system\"}],\"devices\":[{\"name\":\"d\",\"iommu\":true,\"coherent\":true}]}", "t.json at /devices/0: missing required property \"dmaMaskBits\""},
+      {"{\"name\":\"p\",\"heaps\":[{\"name\":\"system\"}],\"devices\":[{\"name\":\"d\",\"iommu\":true,\"coherent\":true}]}", "t.json at /devices/0: must have required property 'dmaMaskBits'"},
       {"{\"name\":", "t.json: malformed JSON at line"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {

@@ -18,3 +18,19 @@ hw_status_t hw_input_fault(hw_error_t **error, const char *file, const char *pat
   free(m);
   return HW_ERR_INPUT;
 }
+
+char *hw_input_quoted(const char *s, size_t len) {
+  char *out = malloc(len * 6 + 3), *o = out;
+  if (!out) return NULL;
+  *o++ = '"';
+  for (size_t i = 0; i < len; i++) {
+    unsigned char ch = (unsigned char)s[i];
+    const char *esc = ch == '"' ? "\\\"" : ch == '\\' ? "\\\\" : ch == '\b' ? "\\b" : ch == '\f' ? "\\f" : ch == '\n' ? "\\n" : ch == '\r' ? "\\r" : ch == '\t' ? "\\t" : NULL;
+    if (esc) o += sprintf(o, "%s", esc);
+    else if (ch < 0x20) o += sprintf(o, "\\u%04x", ch);
+    else *o++ = (char)ch;
+  }
+  *o++ = '"';
+  *o = 0;
+  return out;
+}

@@ -146,14 +146,21 @@ hw_status_t hw_request_load(const char *file, const hw_platform_t *platform, hw_
     size_t k = 0, count = hw_platform_device_count(platform);
     while (k < count && (strlen(dn) != json_string_length(d) || strcmp(dn, hw_platform_device_name(platform, k)) != 0)) k++;
     if (k == count) {
-      char list[4096] = "";
-      for (size_t j = 0; j < count; j++) {
-        if (j) strncat(list, ", ", sizeof list - strlen(list) - 1);
-        strncat(list, hw_platform_device_name(platform, j), sizeof list - strlen(list) - 1);
+      /* Every name: up to 64 of any length. */
+      size_t need = 1;
+      for (size_t j = 0; j < count; j++) need += strlen(hw_platform_device_name(platform, j)) + 2;
+      char *list = calloc(1, need);
+      for (size_t j = 0; list && j < count; j++) {
+        if (j) strcat(list, ", ");
+        strcat(list, hw_platform_device_name(platform, j));
       }
       char at[64];
       snprintf(at, sizeof at, "/devices/%zu", i);
-      return hw_input_fault(error, file, at, "unknown device \"%s\" (platform %s has %s)", dn, hw_platform_name(platform), count ? list : "no devices");
+      char *quoted = hw_input_quoted(dn, json_string_length(d));
+      hw_status_t st = hw_input_fault(error, file, at, "unknown device %s (platform %s has %s)", quoted ? quoted : "?", hw_platform_name(platform), !count ? "no devices" : list ? list : "?");
+      free(quoted);
+      free(list);
+      return st;
     }
     /* Devices are distinct platform devices from here on, so at most the platform's count. */
     if (i >= HW_MAX_DEVICES) return hw_input_fault(error, file, "/devices", "more than %u devices", HW_MAX_DEVICES);

@@ -28,6 +28,7 @@ static char *shown(json_t *v) {
     if (asprintf(&out, "%.0f", json_number_value(v)) < 0) out = NULL;
     return out;
   }
+  if (json_is_string(v)) return hw_input_quoted(json_string_value(v), json_string_length(v));
   return json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
 }
 
@@ -152,9 +153,9 @@ static hw_status_t check_event(const char *file, const char *at, json_t *ev, hw_
   char path[160];
   json_t *buf = json_object_get(ev, "buf");
   snprintf(path, sizeof path, "%s/buf", at);
-  /* oneOf string | integer >= 0: Ajv's first error is the first branch's. */
+  /* oneOf string | integer 0 to 2^53 - 1: Ajv's first error is the first branch's. */
   if (json_is_string(buf) && !json_string_length(buf)) return hw_input_fault(error, file, path, "must NOT have fewer than 1 characters");
-  if (!json_is_string(buf) && !(hw_workload_is_integer(buf) && json_number_value(buf) >= 0)) return hw_input_fault(error, file, path, "must be string");
+  if (!json_is_string(buf) && !(hw_workload_is_integer(buf) && json_number_value(buf) >= 0 && json_number_value(buf) <= MAX_SAFE)) return hw_input_fault(error, file, path, "must be string");
   if (!strcmp(sh->op, "alloc")) return check_alloc_fields(file, at, ev, error);
   json_t *device = json_object_get(ev, "device");
   snprintf(path, sizeof path, "%s/device", at);
@@ -173,10 +174,14 @@ hw_status_t hw_workload_check_shape(const char *file, json_t *root, hw_error_t *
       for (size_t i = 0; json_is_array(list) && i < json_array_size(list); i++) {
         json_t *op = json_object_get(json_array_get(list, i), "op");
         if (one_of(op, OPS)) continue;
-        char *text = op ? shown(op) : NULL;
+        /* A string is shown; anything else by its type, as the Node host says it. */
+        char *text = json_is_string(op) ? shown(op) : NULL;
+        const char *type = json_is_null(op) ? "null" : json_is_array(op) ? "an array" : json_is_object(op) ? "an object" : json_is_boolean(op) ? "a boolean" : "a number";
         char at[64];
         snprintf(at, sizeof at, "/%s/%zu/op", PARTS[k], i);
-        hw_status_t st = hw_input_fault(error, file, at, "unknown op %s (one of alloc, attach, device, cpu, export, free)", text ? text : "undefined");
+        hw_status_t st = text ? hw_input_fault(error, file, at, "unknown op %s (one of alloc, attach, device, cpu, export, free)", text)
+                         : !op ? hw_input_fault(error, file, at, "missing op (one of alloc, attach, device, cpu, export, free)")
+                               : hw_input_fault(error, file, at, "op must be a string, got %s (one of alloc, attach, device, cpu, export, free)", type);
         free(text);
         return st;
       }
@@ -188,6 +193,7 @@ hw_status_t hw_workload_check_shape(const char *file, json_t *root, hw_error_t *
   json_t *platform = json_object_get(root, "platform");
   /* An inline platform's own faults are the platform loader's to name. */
   if (json_is_string(platform) && !json_string_length(platform)) return hw_input_fault(error, file, "/platform", "must NOT have fewer than 1 characters");
+  if (json_is_string(platform) && strlen(json_string_value(platform)) != json_string_length(platform)) return hw_input_fault(error, file, "/platform", "must match pattern \"^[^\\u0000]*$\"");
   if (!json_is_string(platform) && !json_is_object(platform)) return hw_input_fault(error, file, "/platform", "must be string");
   json_t *desc = json_object_get(root, "description");
   if (desc && !json_is_string(desc)) return hw_input_fault(error, file, "/description", "must be string");
@@ -259,7 +265,10 @@ static hw_status_t event_fault(dry_run *r, const char *at, const char *field, js
 }
 
 static hw_status_t not_on_platform(dry_run *r, const char *at, const char *field, json_t *ev, json_t *name, hw_error_t **error) {
-  return event_fault(r, at, field, ev, error, "device \"%s\" is not on platform %s", json_string_value(name), hw_platform_name(r->w->platform));
+  char *quoted = shown(name);
+  hw_status_t st = event_fault(r, at, field, ev, error, "device %s is not on platform %s", quoted ? quoted : "?", hw_platform_name(r->w->platform));
+  free(quoted);
+  return st;
 }
 
 static hw_status_t dry_step(dry_run *r, json_t *ev, const char *part, size_t i, hw_error_t **error) {
@@ -299,7 +308,12 @@ static hw_status_t dry_step(dry_run *r, json_t *ev, const char *part, size_t i, 
     if (!has_device(s->attached, device)) json_array_append(s->attached, device);
   } else if (!strcmp(op, "device")) {
     if (!on_platform(r->w->platform, device)) return not_on_platform(r, at, "/device", ev, device, error);
-    if (!has_device(s->attached, device)) return event_fault(r, at, "/device", ev, error, "device \"%s\" is not attached to this buffer", json_string_value(device));
+    if (!has_device(s->attached, device)) {
+      char *quoted = shown(device);
+      hw_status_t st = event_fault(r, at, "/device", ev, error, "device %s is not attached to this buffer", quoted ? quoted : "?");
+      free(quoted);
+      return st;
+    }
   } else if (!strcmp(op, "free")) {
     s->live = 0;
     s->freed = 1;
