@@ -111,11 +111,13 @@ describe('C host under ASan and UBSan', () => {
   const request = JSON.parse(readFileSync(requestFile, 'utf8')) as Json;
   // The workload names its platform relative to itself: absolute here, so a copy elsewhere finds it.
   const workload = { ...JSON.parse(readFileSync(workloadFile, 'utf8')), platform: platformFile } as Json;
+  const inline = { ...JSON.parse(readFileSync(workloadFile, 'utf8')), platform } as Json;
 
   it.each([
     ['platform', platform, (f: string) => ['--platform', f, '--request', requestFile]],
     ['request', request, (f: string) => ['--platform', platformFile, '--request', f]],
     ['workload', workload, (f: string) => ['--workload', f]],
+    ['workload (platform inline)', inline, (f: string) => ['--workload', f]],
   ] as const)('a changed %s file is refused naming it, or decided, clean', (_what, doc, args) => {
     const all = paths(doc);
     fc.assert(fc.property(jsonChange, ({ at, value }) => {
