@@ -35,6 +35,19 @@ export class RecordFields {
     return present ? this.str(what) : null;
   }
 
+  /** Steps over a u64 (checked present, not decoded). */
+  skip64(what: string): void { this.take(8, what); }
+
+  /** Steps over a string (checked present, not decoded). */
+  skipStr(what: string): void { this.take(this.u32(what), what); }
+
+  /** Steps over an optional string. */
+  skipOptStr(what: string): void {
+    const present = this.u8(what);
+    if (present > 1) throw this.c.fault(`${what}: presence byte ${present} (0 or 1)`);
+    if (present) this.skipStr(what);
+  }
+
   /** The record holds nothing more. */
   done(): void {
     if (this.p !== this.c.end) throw this.c.fault(`${this.c.end - this.p} bytes left over`);

@@ -62,6 +62,54 @@ function word(f: RecordFields, c: BinaryCursor, what: string, refusable = true):
   return w;
 }
 
+/** An access word, checked and stepped over (checkCall's twin of `word`). */
+function skipWord(f: RecordFields, c: BinaryCursor, what: string, refusable = true): void {
+  const code = f.u8(what);
+  if (code === OTHER_WORD && refusable) return f.skipStr(what);
+  if (ACCESS_WORDS[code] === undefined) throw c.fault(`${what} ${code} is not an Access value`);
+}
+
+/**
+ * A call or result record checked as callOf and resultOf check it, without building its line:
+ * what replay does with the records it does not replay (a decoded line per call costs replay
+ * most of its speed).
+ */
+export function checkCallOrResult(c: BinaryCursor, deviceCount: number): void {
+  const f = new RecordFields(c);
+  if (c.type === Rec.result) {
+    f.u32('i');
+    f.i32('op'); // the cursor checked it is not negative
+    const outcome = f.u8('outcome');
+    if (outcome === RESULT_OK_FD) { const fd = f.i32('fd'); if (fd < 0) throw c.fault(`fd ${fd} is negative`); }
+    else if (outcome === RESULT_FAILED) { f.u32('errno'); f.skipStr('code'); }
+    else if (outcome !== RESULT_OK) throw c.fault(`outcome ${outcome} (0, 1 or 2)`);
+    f.done();
+    return;
+  }
+  f.u32('n');
+  f.u32('buf');
+  const code = f.u8('op');
+  const op = CALL_OPS[code];
+  if (!op) throw c.fault(`unknown call op ${code}`);
+  let devices = 0;
+  if (op === 'alloc') {
+    f.skip64('size');
+    skipWord(f, c, 'cpu', false);
+    f.u8('flags');
+    f.skipOptStr('name');
+    devices = f.u32('device count');
+    if (devices > deviceCount * 4 + 64) throw c.fault(`${devices} devices`);
+  } else if (op === 'attach' || op === 'device_end' || op === 'device_begin') {
+    devices = 1;
+  }
+  for (let k = 0; k < devices; k++) {
+    const d = f.u32('device');
+    if (d >= deviceCount) throw c.fault(`device index ${d} outside the platform's ${deviceCount} devices`);
+  }
+  if (op === 'device_begin' || op === 'cpu_begin') skipWord(f, c, 'access');
+  f.done();
+}
+
 function callOf(c: BinaryCursor, devices: string[]): TraceLine {
   const f = new RecordFields(c);
   const n = f.u32('n');

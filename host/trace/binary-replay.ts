@@ -15,7 +15,7 @@ import { ANSWER_PREFIX, BinaryCursor, EVENT_PREFIX } from './binary-cursor.js';
 import { RecordFields } from './binary-fields.js';
 import { Rec } from './binary-format.js';
 import { answerOf, eventFromImage } from './binary-images.js';
-import { headerOf, policyOf } from './binary-lines.js';
+import { checkCallOrResult, deviceNames, headerOf, policyOf } from './binary-lines.js';
 import { answerLine, logLine } from './lines.js';
 import { policyForTrace } from './policy-for-trace.js';
 import { underRecordedManifest } from './trace-manifest.js';
@@ -56,6 +56,7 @@ export async function replayBinary(file: string, opts: ReplayOptions = {}): Prom
 async function run(c: BinaryCursor, file: string, opts: ReplayOptions): Promise<ReplayReport> {
   c.next();
   const header = headerOf(c);
+  const deviceCount = deviceNames(header).length;
   const platform = parsePlatform(header.platform, file, 'record 1 /platform');
   c.platform(platform.heaps.length, platform.devices.length);
   const blob = encodePlatform(platform);
@@ -200,6 +201,11 @@ async function run(c: BinaryCursor, file: string, opts: ReplayOptions): Promise<
         follow(await policyForTrace({ policy, limits: header.limits }, file, `byte ${c.offset} (record ${c.index})`));
         break;
       }
+      case Rec.call:
+      case Rec.result:
+        // Not replayed, but checked: a malformed one is refused here as by dump, diff and the C host.
+        checkCallOrResult(c, deviceCount);
+        break;
       default:
         break;
     }

@@ -94,7 +94,7 @@ function checkRecordedManifest(p: RecordedPolicy, version: number, file: string,
 
 /** Reads the header line; refuses other formats and versions with the line number. */
 export function parseHeader(text: string | undefined, file: string): TraceHeader {
-  if (text === undefined) throw new InputError(file, 'line 1', 'empty trace');
+  if (text === undefined) throw new InputError(file, '', 'empty trace');
   let h: TraceHeader;
   try {
     h = JSON.parse(text);
@@ -213,7 +213,7 @@ export async function* readTrace(file: string, onBytes?: (bytes: number) => void
     lines.close();
     stream.destroy();
   }
-  if (n === 0) throw new InputError(file, 'line 1', 'empty trace');
+  if (n === 0) throw new InputError(file, '', 'empty trace');
   if (!order.done) throw new InputError(file, `line ${n}`, `truncated: no end line after ${n} lines`);
 }
 

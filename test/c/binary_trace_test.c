@@ -167,7 +167,7 @@ static void damaged_refused(void) {
   hw_policy_load_builtin("default", NULL, &def, NULL);
   struct { const char *name; size_t len; long at; unsigned char xor; int fix; const char *want; } cases[] = {
       {"truncated", n - 3, -1, 0, 0, "truncated: block of"},
-      {"header only", 12, -1, 0, 0, "at byte 12: truncated: no end record after 0 records"},
+      {"header only", 12, -1, 0, 0, "at byte 12 (record 1): truncated: no end record after 0 records"},
       {"bit flip", n, 40, 0x04, 0, "corrupted block: CRC-32"},
       {"future version", n, 8, 0x01, 0, "at byte 8: binary trace format version 3; this reader knows versions 1 and 2"},
       {"bad magic", n, 0, 0x01, 0, "at byte 0: neither a JSON Lines trace"},

@@ -16,7 +16,9 @@ const run = (cmd: string, args: string[], cwd: string, timeout = 600_000) => {
 describe('npm package', () => {
   it('packs, installs into an empty directory, and runs npx heapwise decide and Deno imports', () => {
     const dest = mkdtempSync(join(tmpdir(), 'hw-pack-'));
-    let r = run('npm', ['pack', '--pack-destination', dest], ROOT);
+    // --ignore-scripts: npm pack would run `prepare` (npm run build), which empties dist/ while
+    // the other suites run the CLI from it. The checkout's dist/ is built (npm install, test.mjs).
+    let r = run('npm', ['pack', '--ignore-scripts', '--pack-destination', dest], ROOT);
     expect(r.code, r.out).toBe(0);
     const tgz = readdirSync(dest).find((f) => f.endsWith('.tgz'))!;
     expect(tgz).toMatch(/^heapwise-\d+\.\d+\.\d+\.tgz$/);

@@ -8,19 +8,22 @@
 #include "error.h"
 #include "trace_binary_cursor.h"
 
-static hw_status_t fail_at(hw_bin_cursor *c, uint64_t at, const char *detail) {
-  if (c->index) return hw_fail(c->error, HW_ERR_INPUT, "%s at byte %llu (record %u): %s", c->path, (unsigned long long)at, c->index, detail);
+/* "FILE at byte N (record R): DETAIL"; record 0 names none (the file header). A record's own
+ * fault names it; a block's framing names the record that would come next, as the Node host
+ * does ("at byte 12 (record 1)" for the first block). */
+static hw_status_t fail_at(hw_bin_cursor *c, uint64_t at, uint32_t record, const char *detail) {
+  if (record) return hw_fail(c->error, HW_ERR_INPUT, "%s at byte %llu (record %u): %s", c->path, (unsigned long long)at, record, detail);
   return hw_fail(c->error, HW_ERR_INPUT, "%s at byte %llu: %s", c->path, (unsigned long long)at, detail);
 }
 
-static hw_status_t failf_at(hw_bin_cursor *c, uint64_t at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static hw_status_t failf_at(hw_bin_cursor *c, uint64_t at, const char *fmt, ...) {
+static hw_status_t failf_at(hw_bin_cursor *c, uint64_t at, uint32_t record, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static hw_status_t failf_at(hw_bin_cursor *c, uint64_t at, uint32_t record, const char *fmt, ...) {
   char detail[512];
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(detail, sizeof detail, fmt, ap);
   va_end(ap);
-  return fail_at(c, at, detail);
+  return fail_at(c, at, record, detail);
 }
 
 hw_status_t hw_bin_fault(hw_bin_cursor *c, const char *fmt, ...) {
@@ -32,7 +35,7 @@ hw_status_t hw_bin_fault(hw_bin_cursor *c, const char *fmt, ...) {
   const char *name = hw_bin_record_name(c->type);
   char type[32];
   if (!name) snprintf(type, sizeof type, "record type %u", c->type);
-  return failf_at(c, c->record_at, "%s record: %s", name ? name : type, detail);
+  return failf_at(c, c->record_at, c->index, "%s record: %s", name ? name : type, detail);
 }
 
 void hw_bin_cursor_close(hw_bin_cursor *c) {
@@ -51,10 +54,10 @@ hw_status_t hw_bin_cursor_open(hw_bin_cursor *c, const char *path, hw_error_t **
   uint8_t head[HW_BIN_FILE_HEADER];
   size_t n = fread(head, 1, sizeof head, c->f);
   hw_status_t st = HW_OK;
-  if (n < HW_BIN_MAGIC_SIZE || memcmp(head, HW_BIN_MAGIC, HW_BIN_MAGIC_SIZE) != 0) st = fail_at(c, 0, "not a binary heapwise trace (no HWTRACE magic)");
-  else if (n < sizeof head) st = fail_at(c, HW_BIN_MAGIC_SIZE, "truncated: the format version is cut short");
+  if (n < HW_BIN_MAGIC_SIZE || memcmp(head, HW_BIN_MAGIC, HW_BIN_MAGIC_SIZE) != 0) st = fail_at(c, 0, c->index, "not a binary heapwise trace (no HWTRACE magic)");
+  else if (n < sizeof head) st = fail_at(c, HW_BIN_MAGIC_SIZE, c->index, "truncated: the format version is cut short");
   else if ((c->version = hw_get_u32(head + HW_BIN_MAGIC_SIZE)) < HW_BIN_VERSION_MIN || c->version > HW_BIN_VERSION)
-    st = failf_at(c, HW_BIN_MAGIC_SIZE, "binary trace format version %u; this reader knows versions %u and %u", c->version, HW_BIN_VERSION_MIN, HW_BIN_VERSION);
+    st = failf_at(c, HW_BIN_MAGIC_SIZE, c->index, "binary trace format version %u; this reader knows versions %u and %u", c->version, HW_BIN_VERSION_MIN, HW_BIN_VERSION);
   if (st != HW_OK) hw_bin_cursor_close(c);
   return st;
 }
@@ -63,10 +66,10 @@ static hw_status_t open_block(hw_bin_cursor *c) {
   uint64_t at = c->block_at + c->block_len; /* where this block's header sits */
   uint8_t head[HW_BIN_BLOCK_HEADER];
   size_t n = fread(head, 1, sizeof head, c->f);
-  if (n == 0) return failf_at(c, at, "truncated: no end record after %u records", c->index);
-  if (n < sizeof head) return fail_at(c, at, "truncated: block header cut short");
+  if (n == 0) return failf_at(c, at, c->index + 1, "truncated: no end record after %u records", c->index);
+  if (n < sizeof head) return failf_at(c, at, c->index + 1, "truncated: block header cut short");
   uint32_t len = hw_get_u32(head), crc = hw_get_u32(head + 4);
-  if (len == 0 || len > HW_BIN_BLOCK_MAX) return failf_at(c, at, "corrupted block length %u (1 to %u)", len, HW_BIN_BLOCK_MAX);
+  if (len == 0 || len > HW_BIN_BLOCK_MAX) return failf_at(c, at, c->index + 1, "corrupted block length %u (1 to %u)", len, HW_BIN_BLOCK_MAX);
   if (len > c->cap) {
     uint8_t *b = realloc(c->buf, len);
     if (!b) return hw_fail(c->error, HW_ERR_NO_MEMORY, "%s: out of memory for a %u-byte block", c->path, len);
@@ -74,9 +77,9 @@ static hw_status_t open_block(hw_bin_cursor *c) {
     c->cap = len;
   }
   size_t got = fread(c->buf, 1, len, c->f);
-  if (got < len) return failf_at(c, at, "truncated: block of %u bytes, the file ends %zu bytes into it", len, got);
+  if (got < len) return failf_at(c, at, c->index + 1, "truncated: block of %u bytes, the file ends %zu bytes into it", len, got);
   uint32_t actual = hw_crc32(c->buf, len);
-  if (actual != crc) return failf_at(c, at, "corrupted block: CRC-32 0x%08x, recorded 0x%08x", actual, crc);
+  if (actual != crc) return failf_at(c, at, c->index + 1, "corrupted block: CRC-32 0x%08x, recorded 0x%08x", actual, crc);
   c->block_at = at + HW_BIN_BLOCK_HEADER;
   c->block_len = len;
   c->pos = 0;
@@ -100,6 +103,7 @@ static hw_status_t check_event_image(hw_bin_cursor *c) {
   /* Bounded whatever the platform says: replay copies the image into the module's input region. */
   if ((len - HW_EVENT_USAGE_OFFSET) / 8 > HW_MAX_HEAPS || (kind == HW_EVENT_KIND_PLACE && c->platform_known && (len - HW_EVENT_USAGE_OFFSET) / 8 != c->heaps))
     return hw_bin_fault(c, "PLACE image carries usage of %u heaps; the platform has %zu", (len - HW_EVENT_USAGE_OFFSET) / 8, c->heaps);
+  if (hw_get_u32(b + offsetof(hw_event, access)) > 3 || hw_get_u32(b + offsetof(hw_event, cpu)) > 3) return hw_bin_fault(c, "access and cpu must be Access values (0-3)");
   if (name_len > HW_NAME_CAPACITY) return hw_bin_fault(c, "name of %u bytes (at most %u)", name_len, HW_NAME_CAPACITY);
   uint32_t device = hw_get_u32(b + offsetof(hw_event, device)), heap = hw_get_u32(b + offsetof(hw_event, heap));
   if (!c->platform_known) return HW_OK;
@@ -121,6 +125,8 @@ static hw_status_t check_answer_image(hw_bin_cursor *c) {
   for (uint32_t k = 0; k < ops; k++) {
     uint32_t kind = hw_get_u32(b + HW_OUT_OPS_OFFSET + k * (uint32_t)sizeof(hw_op) + offsetof(hw_op, kind));
     if (kind < HW_OP_KIND_ALLOC || kind > HW_OP_KIND_FAIL) return hw_bin_fault(c, "op %u: unknown op kind %u", k, kind);
+    uint32_t heap = hw_get_u32(b + HW_OUT_OPS_OFFSET + k * (uint32_t)sizeof(hw_op) + offsetof(hw_op, heap));
+    if (heap != HW_NONE && c->platform_known && heap >= c->heaps) return hw_bin_fault(c, "op %u heap index %u outside the platform's %zu heaps", k, heap, c->heaps);
   }
   return HW_OK;
 }
@@ -142,7 +148,7 @@ static hw_status_t check(hw_bin_cursor *c) {
   hw_status_t st;
   if (c->index == 1 && t != HW_REC_HEADER) return hw_bin_fault(c, "the first record must be the header");
   if (t == HW_REC_HEADER) return c->index == 1 ? HW_OK : hw_bin_fault(c, "a second header");
-  if (t < HW_REC_HEADER || t > HW_REC_END) return failf_at(c, c->record_at, "unknown record type %u", t);
+  if (t < HW_REC_HEADER || t > HW_REC_END) return failf_at(c, c->record_at, c->index, "unknown record type %u", t);
   if ((st = u32_at(c, 0, &i)) != HW_OK) return st;
   switch (t) {
     case HW_REC_CALL: return order(c, hw_order_call(o, i, why, sizeof why), why);
@@ -173,22 +179,22 @@ hw_status_t hw_bin_cursor_next(hw_bin_cursor *c, int *more) {
   *more = 0;
   if (c->pos >= c->block_len) {
     if (c->ended) {
-      if (fgetc(c->f) != EOF) return fail_at(c, c->block_at + c->block_len, "bytes after the block holding the end record");
+      if (fgetc(c->f) != EOF) return fail_at(c, c->block_at + c->block_len, c->index, "bytes after the block holding the end record");
       if (ferror(c->f)) return hw_fail(c->error, HW_ERR_IO, "%s: read error", c->path);
       return HW_OK;
     }
     if ((st = open_block(c)) != HW_OK) return st;
   } else if (c->ended) {
-    return fail_at(c, c->block_at + c->pos, "a record after the end record");
+    return fail_at(c, c->block_at + c->pos, c->index, "a record after the end record");
   }
   c->index++;
   size_t at = c->pos, left = c->block_len - at;
   c->record_at = c->block_at + at;
-  if (left < HW_BIN_RECORD_HEADER) return fail_at(c, c->record_at, "record header runs past its block");
+  if (left < HW_BIN_RECORD_HEADER) return fail_at(c, c->record_at, c->index, "record header runs past its block");
   c->type = c->buf[at];
   c->len = hw_get_u32(c->buf + at + 1);
   if (c->len > left - HW_BIN_RECORD_HEADER)
-    return failf_at(c, c->record_at, "record of %u bytes runs past its block (%zu left)", c->len, left - HW_BIN_RECORD_HEADER);
+    return failf_at(c, c->record_at, c->index, "record of %u bytes runs past its block (%zu left)", c->len, left - HW_BIN_RECORD_HEADER);
   c->p = c->buf + at + HW_BIN_RECORD_HEADER;
   c->pos = at + HW_BIN_RECORD_HEADER + c->len;
   if ((st = check(c)) != HW_OK) return st;
