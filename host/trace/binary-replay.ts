@@ -15,7 +15,7 @@ import { ANSWER_PREFIX, BinaryCursor, EVENT_PREFIX } from './binary-cursor.js';
 import { RecordFields } from './binary-fields.js';
 import { Rec } from './binary-format.js';
 import { answerOf, eventFromImage } from './binary-images.js';
-import { checkCallOrResult, deviceNames, headerOf, policyOf } from './binary-lines.js';
+import { checkCallOrResult, headerOf, policyOf } from './binary-lines.js';
 import { answerLine, logLine } from './lines.js';
 import { policyForTrace } from './policy-for-trace.js';
 import { underRecordedManifest } from './trace-manifest.js';
@@ -56,7 +56,6 @@ export async function replayBinary(file: string, opts: ReplayOptions = {}): Prom
 async function run(c: BinaryCursor, file: string, opts: ReplayOptions): Promise<ReplayReport> {
   c.next();
   const header = headerOf(c);
-  const deviceCount = deviceNames(header).length;
   const platform = parsePlatform(header.platform, file, 'record 1 /platform');
   c.platform(platform.heaps.length, platform.devices.length);
   const blob = encodePlatform(platform);
@@ -204,7 +203,7 @@ async function run(c: BinaryCursor, file: string, opts: ReplayOptions): Promise<
       case Rec.call:
       case Rec.result:
         // Not replayed, but checked: a malformed one is refused here as by dump, diff and the C host.
-        checkCallOrResult(c, deviceCount);
+        checkCallOrResult(c, platform.devices.length);
         break;
       default:
         break;

@@ -259,6 +259,17 @@ describe('--platform P --request R: the request is checked as the Node host chec
     expect(r.stderr).toBe(`heapwise-c: ${expected}\n`);
   });
 
+  // Found reading the change: Ajv checks an array's items before their uniqueness.
+  it('preferredHeaps with a duplicate and a non-string: the item first, as in Node', () => {
+    const p = structuredClone(rpi4);
+    p.devices[0].preferredHeaps = ['linux,cma', 'linux,cma', 5];
+    const file = write('dup-pref-platform.json', p);
+    expect(() => loadPlatformFile(file)).toThrow(`${file} at /devices/0/preferredHeaps/2: must be string`);
+    const r = run(['--platform', file, '--request', join(ROOT, 'examples', 'requests', 'rpi4-camera-frame.json')]);
+    expect(r.status, r.stderr).toBe(2);
+    expect(r.stderr).toBe(`heapwise-c: ${file} at /devices/0/preferredHeaps/2: must be string\n`);
+  });
+
   it('a NUL in free text (sources, a description) is accepted by both hosts', () => {
     const p = structuredClone(rpi4);
     p.sources.push('a\u0000b');

@@ -1,7 +1,7 @@
 /* See platform_schema.h. Ajv (host/input/schema.ts, allErrors off) reports the first fault it
  * meets, in this order within a schema: the type; then the keywords of no type ($ref, enum,
  * if/then); then the type's own (a string's length then pattern; an array's item count, its
- * uniqueness, then its items; an object's required properties, unknown properties, then each
+ * items, then their uniqueness; an object's required properties, unknown properties, then each
  * property in the schema's order). The words are Ajv's, as host/input/schema.ts prints them. */
 #include <math.h>
 #include <stdarg.h>
@@ -188,13 +188,12 @@ static hw_status_t device(walk *w, json_t *d, size_t i) {
   snprintf(path, sizeof path, "%s/preferredHeaps", at);
   if (!pref) return HW_OK;
   if (!json_is_array(pref)) return FAULT(w, path, "must be array");
-  if ((st = unique_strings(w, path, pref)) != HW_OK) return st;
   for (size_t k = 0; k < json_array_size(pref); k++) {
     char item[128];
     snprintf(item, sizeof item, "%s/%zu", path, k);
     if ((st = name_value(w, item, json_array_get(pref, k))) != HW_OK) return st;
   }
-  return HW_OK;
+  return unique_strings(w, path, pref);
 }
 
 /* The Node host's first check (host/platform/parse.ts checkHeapNames): an empty heap name or
