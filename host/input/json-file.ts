@@ -2,11 +2,13 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseTolerant, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { InputError } from '../errors.js';
+import { firstDuplicateKey } from './duplicate-key.js';
 
-/** Parses JSON text; a syntax error names `file` and the line:column of the fault. */
+/** Parses JSON text; a syntax error or a repeated key names `file` and the line:column of the fault. */
 export function parseJson(text: string, file: string): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (e) {
     // JSON.parse does not always say where; jsonc-parser (strict settings) locates the fault.
     const errors: ParseError[] = [];
@@ -20,6 +22,9 @@ export function parseJson(text: string, file: string): unknown {
     }
     throw new InputError(file, '', `malformed JSON: ${(e as Error).message}`);
   }
+  const dup = firstDuplicateKey(text);
+  if (dup) throw new InputError(file, '', `malformed JSON at line ${dup.line} column ${dup.column}: duplicate object key near '${dup.token}'`);
+  return value;
 }
 
 /** Reads and parses a JSON file; a missing or unreadable file is an InputError naming it. */

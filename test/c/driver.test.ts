@@ -294,8 +294,30 @@ describe('--platform P --request R: the request is checked as the Node host chec
     expect(r.stderr).toMatch(new RegExp(`^heapwise-c: ${file.replace(/[.]/g, '\\.')}: malformed JSON at line 2 column 15: `));
   });
 
-  it('valid requests still decide: 1e3 is an integer, a duplicate key keeps the last value (as JSON.parse)', () => {
-    for (const content of ['{"size": 1e3, "devices": ["isp"], "cpu": "read"}', '{"size": 1, "size": 8192, "devices": ["hvs", "isp"], "cpu": "none", "protected": false, "name": "ok"}']) {
+  it('a malformed workload: the line and column in the words of the other input files, as Node says them', () => {
+    const file = write('workload-malformed.json', '{"platform": "x.json",\n  "setup": [,]}');
+    const r = run(['--workload', file]);
+    expect(r.status).toBe(2);
+    let node = '';
+    try {
+      loadWorkloadFile(file);
+    } catch (e) {
+      node = (e as Error).message;
+    }
+    const at = /^.*: malformed JSON at line \d+ column \d+: /.exec(node)?.[0];
+    expect(at).toBe(`${file}: malformed JSON at line 2 column 13: `);
+    expect(r.stderr.startsWith(`heapwise-c: ${at}`), r.stderr).toBe(true);
+  });
+
+  it('a repeated key is refused where jansson stops, as the Node host refuses it', () => {
+    const file = write('req-twice.json', '{"size": 1, "size": 8192, "devices": ["hvs", "isp"]}');
+    const r = run(['--platform', RPI4, '--request', file]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(`heapwise-c: ${file}: malformed JSON at line 1 column 18: duplicate object key near '"size"'\n`);
+  });
+
+  it('valid requests still decide: 1e3 is an integer', () => {
+    for (const content of ['{"size": 1e3, "devices": ["isp"], "cpu": "read"}', '{"size": 8192, "devices": ["hvs", "isp"], "cpu": "none", "protected": false, "name": "ok"}']) {
       const r = run(['--platform', RPI4, '--request', write('req-valid.json', content)]);
       expect(r.status, r.stderr).toBe(0);
       expect(JSON.parse(r.stdout).heap).toEqual(expect.any(String));

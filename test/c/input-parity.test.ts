@@ -63,6 +63,20 @@ function apply(doc: Json, cs: { at: number; value: Json | undefined }[]): { doc:
   return { doc: d, what: what.join('; ') };
 }
 
+/** Every object (not array) of `doc` with at least one key, in document order. */
+function objectsIn(doc: Json): Record<string, Json>[] {
+  const found: Record<string, Json>[] = [];
+  const walk = (v: Json) => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v !== null && typeof v === 'object') {
+      if (Object.keys(v).length) found.push(v as Record<string, Json>);
+      Object.values(v).forEach((x) => walk(x as Json));
+    }
+  };
+  walk(doc);
+  return found;
+}
+
 /** The Node host's outcome on a decision: its exit code, and the decision or the message. */
 function nodeDecide(pf: string, rf: string): { status: number; out: string } {
   try {
@@ -133,6 +147,34 @@ describe('Node and C agree on changed input files', () => {
       if (want.status === 2 && want.out[0]!.endsWith(': cannot read: ENAMETOOLONG')) expect(r.stderr, label).toMatch(/ at \/platform: platform file path longer than 4095 bytes\n$/);
       else if (want.status === 2) expect(r.stderr, label).toBe(`heapwise-c: ${want.out[0]}\n`);
       if (want.status !== 2) expect(sameInTrace(readFileSync(out, 'utf8').split('\n')), label).toEqual(want.out);
+    }), { numRuns: RUNS / 3 });
+  });
+
+  it('a key repeated anywhere in a platform, request or workload: the same line, column and words', () => {
+    const placeholder = '\u0001repeat';
+    fc.assert(fc.property(fc.nat(), fc.nat(), fc.boolean(), fc.constantFrom(0, 2), fc.constantFrom('platform', 'request', 'workload'), (o, k, front, indent, what) => {
+      const doc = what === 'platform' ? platform : what === 'request' ? request : workload;
+      const objects = objectsIn(doc);
+      const target = objects[o % objects.length]!;
+      const keys = Object.keys(target);
+      const key = keys[k % keys.length]!;
+      // The placeholder stands before or after the object's own keys; JSON.stringify writes it escaped.
+      const copy = structuredClone(doc) as Json;
+      const at = objectsIn(copy)[o % objects.length]!;
+      const entries = Object.entries(at);
+      for (const e of entries) delete at[e[0]];
+      if (front) at[placeholder] = 0;
+      for (const [name, value] of entries) at[name] = value;
+      if (!front) at[placeholder] = 0;
+      const text = JSON.stringify(copy, null, indent).replace(JSON.stringify(placeholder), JSON.stringify(key));
+      const f = file(text);
+      const sim = what === 'workload' ? nodeSimulate(f) : undefined;
+      const want = sim ? { status: sim.status, out: sim.out[0]! } : nodeDecide(what === 'platform' ? f : platformFile, what === 'request' ? f : requestFile);
+      expect(want.out).toContain(`: duplicate object key near '${JSON.stringify(key)}'`);
+      const r = runDriver(what === 'workload' ? ['--workload', f, '--record', join(tmp, 'dup.jsonl')]
+        : ['--platform', what === 'platform' ? f : platformFile, '--request', what === 'request' ? f : requestFile]);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toBe(`heapwise-c: ${want.out}\n`);
     }), { numRuns: RUNS / 3 });
   });
 

@@ -128,8 +128,9 @@ hw_status_t hw_request_load(const char *file, const hw_platform_t *platform, hw_
   if (!text) return hw_input_fault(error, file, NULL, "cannot read: %s", strerror(errno));
   json_error_t je;
   /* As JSON.parse: any value at the top, numbers as doubles (so 1e3 is the integer 1000 and
-   * 2^64 is "too large" rather than a parse error), "\u0000" kept for the pattern check. */
-  out->root = json_loadb(text, len, JSON_DECODE_ANY | JSON_DECODE_INT_AS_REAL | JSON_ALLOW_NUL, &je);
+   * 2^64 is "too large" rather than a parse error), "\u0000" kept for the pattern check; a
+   * repeated key refused, as both hosts refuse it in every input file. */
+  out->root = json_loadb(text, len, JSON_DECODE_ANY | JSON_DECODE_INT_AS_REAL | JSON_ALLOW_NUL | JSON_REJECT_DUPLICATES, &je);
   free(text);
   if (!out->root) return hw_input_fault(error, file, NULL, "malformed JSON at line %d column %d: %s", je.line, je.column < 1 ? 1 : je.column, je.text);
   hw_status_t st = check_schema(file, out->root, error);

@@ -37,7 +37,7 @@ hw_status_t hw_workload_load(const char *file, hw_workload *w, hw_error_t **erro
    * what the Node host refuses, and 1e3 is an integer there. */
   json_t *root = json_load_file(file, JSON_REJECT_DUPLICATES | JSON_DECODE_INT_AS_REAL | JSON_ALLOW_NUL, &je);
   if (!root && je.line <= 0) return fail(error, HW_ERR_INPUT, "%s: cannot read workload: %s", file, je.text);
-  if (!root) return fail(error, HW_ERR_INPUT, "%s: %s (line %d)", file, je.text, je.line);
+  if (!root) return fail(error, HW_ERR_INPUT, "%s: malformed JSON at line %d column %d: %s", file, je.line, je.column < 1 ? 1 : je.column, je.text);
   w->root = root;
   w->file = strdup(file);
   hw_status_t shape = hw_workload_check_shape(file, root, error);
