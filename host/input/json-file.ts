@@ -2,9 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseTolerant, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { InputError } from '../errors.js';
-import { firstDuplicateKey } from './duplicate-key.js';
+import { firstKeyFault } from './key-fault.js';
 
-/** Parses JSON text; a syntax error or a repeated key names `file` and the line:column of the fault. */
+/** Parses JSON text; a syntax error or a key jansson refuses (repeated, or holding NUL) names `file` and the line:column of the fault. */
 export function parseJson(text: string, file: string): unknown {
   let value: unknown;
   try {
@@ -22,8 +22,8 @@ export function parseJson(text: string, file: string): unknown {
     }
     throw new InputError(file, '', `malformed JSON: ${(e as Error).message}`);
   }
-  const dup = firstDuplicateKey(text);
-  if (dup) throw new InputError(file, '', `malformed JSON at line ${dup.line} column ${dup.column}: duplicate object key near '${dup.token}'`);
+  const key = firstKeyFault(text);
+  if (key) throw new InputError(file, '', `malformed JSON at line ${key.line} column ${key.column}: ${key.detail}`);
   return value;
 }
 

@@ -150,27 +150,27 @@ describe('Node and C agree on changed input files', () => {
     }), { numRuns: RUNS / 3 });
   });
 
-  it('a key repeated anywhere in a platform, request or workload: the same line, column and words', () => {
+  it('a key repeated anywhere in a platform, request or workload, or one holding NUL: the same line, column and words', () => {
     const placeholder = '\u0001repeat';
-    fc.assert(fc.property(fc.nat(), fc.nat(), fc.boolean(), fc.constantFrom(0, 2), fc.constantFrom('platform', 'request', 'workload'), (o, k, front, indent, what) => {
+    const repeatOrNul = fc.constantFrom('front', 'back', 'nul');
+    fc.assert(fc.property(fc.nat(), fc.nat(), repeatOrNul, fc.constantFrom(0, 2), fc.constantFrom('platform', 'request', 'workload'), (o, k, how, indent, what) => {
       const doc = what === 'platform' ? platform : what === 'request' ? request : workload;
-      const objects = objectsIn(doc);
-      const target = objects[o % objects.length]!;
-      const keys = Object.keys(target);
-      const key = keys[k % keys.length]!;
-      // The placeholder stands before or after the object's own keys; JSON.stringify writes it escaped.
       const copy = structuredClone(doc) as Json;
-      const at = objectsIn(copy)[o % objects.length]!;
+      const objects = objectsIn(copy);
+      const at = objects[o % objects.length]!;
       const entries = Object.entries(at);
+      const key = entries[k % entries.length]![0];
+      // The placeholder stands before or after the object's own keys (JSON.stringify writes it
+      // escaped, then it becomes the key again); or the key gets a NUL at its end, in its place.
       for (const e of entries) delete at[e[0]];
-      if (front) at[placeholder] = 0;
-      for (const [name, value] of entries) at[name] = value;
-      if (!front) at[placeholder] = 0;
+      if (how === 'front') at[placeholder] = 0;
+      for (const [name, value] of entries) at[how === 'nul' && name === key ? `${name}\0` : name] = value;
+      if (how === 'back') at[placeholder] = 0;
       const text = JSON.stringify(copy, null, indent).replace(JSON.stringify(placeholder), JSON.stringify(key));
       const f = file(text);
       const sim = what === 'workload' ? nodeSimulate(f) : undefined;
       const want = sim ? { status: sim.status, out: sim.out[0]! } : nodeDecide(what === 'platform' ? f : platformFile, what === 'request' ? f : requestFile);
-      expect(want.out).toContain(`: duplicate object key near '${JSON.stringify(key)}'`);
+      expect(want.out).toContain(how === 'nul' ? ': NUL byte in object key not supported' : ': duplicate object key');
       const r = runDriver(what === 'workload' ? ['--workload', f, '--record', join(tmp, 'dup.jsonl')]
         : ['--platform', what === 'platform' ? f : platformFile, '--request', what === 'request' ? f : requestFile]);
       expect(r.status).toBe(2);
