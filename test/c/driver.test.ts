@@ -196,6 +196,34 @@ describe('--platform P --request R: the request is checked as the Node host chec
     expect(at({ ...ok, extra: true })).toBe(`heapwise-c: ${file} at /: unknown property "extra"\n`);
   });
 
+  it('unknown keys named in the order JavaScript walks them (array indices first), as Ajv names them', () => {
+    const nodeSays = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return 'no error';
+    };
+    const rf = write('req-keys.json', '{"size": 4096, "devices": ["isp"], "cpu": "none", "zz": 1, "5": 2}');
+    expect(nodeSays(() => loadRequestFile(rf, loadPlatformFile(RPI4)))).toBe(`${rf} at /: unknown property "5"`);
+    expect(run(['--platform', RPI4, '--request', rf]).stderr).toBe(`heapwise-c: ${rf} at /: unknown property "5"\n`);
+    const wf = write('wl-keys.json', `{"platform": ${JSON.stringify(RPI4)}, "setup": [{"op": "free", "buf": "a", "zz": 1, "10": 2, "7": 3}]}`);
+    expect(nodeSays(() => loadWorkloadFile(wf))).toBe(`${wf} at /setup/0: unknown property "7"`);
+    expect(run(['--workload', wf]).stderr).toBe(`heapwise-c: ${wf} at /setup/0: unknown property "7"\n`);
+  });
+
+  it('a platform file whose path has " at /" in it is still a whole file, as in Node', () => {
+    const dir = join(tmp, 'x at ', 'q');
+    mkdirSync(dir, { recursive: true });
+    const pf = join(dir, 'p.json');
+    writeFileSync(pf, readFileSync(RPI4, 'utf8').replace('"heaps"', '"heapz"'));
+    const message = `${pf} at /: must have required property 'heaps'`;
+    expect(() => loadPlatformFile(pf)).toThrow(message);
+    const r = run(['--platform', pf, '--request', join(ROOT, 'examples/requests/rpi4-camera-frame.json')]);
+    expect(r.stderr).toBe(`heapwise-c: ${message}\n`);
+  });
+
   it('a workload that cannot be read: named, with why (no jansson "line -1")', () => {
     const file = join(tmp, 'no-such-workload.json');
     let r = run(['--workload', file]);

@@ -6,6 +6,7 @@
 #include <jansson.h>
 
 #include "heapwise.h"
+#include "input_fault.h"
 
 typedef struct hw_heap_info {
   char *name;
@@ -54,6 +55,6 @@ hw_status_t hw_platform_encode(const hw_platform_t *p, uint8_t **out, size_t *le
 
 
 
-/* From parsed platform JSON; label names it in messages. */
-hw_status_t hw_platform_from_json(json_t *root, const char *label, hw_platform_t **out, hw_error_t **error);
+/* From parsed platform JSON; `doc` names it in messages. */
+hw_status_t hw_platform_from_json(json_t *root, hw_input_doc doc, hw_platform_t **out, hw_error_t **error);
 #endif

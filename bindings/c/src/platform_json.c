@@ -14,11 +14,11 @@
 #define MAX_SAFE 9007199254740991LL
 
 typedef struct ctx {
-  const char *file;
+  hw_input_doc doc;
   hw_error_t **error;
 } ctx;
 
-#define bad(c, path, ...) hw_platform_input_fault((c)->error, (c)->file, (path), __VA_ARGS__)
+#define bad(c, path, ...) hw_input_fault_in((c)->error, (c)->doc, (path), __VA_ARGS__)
 
 /* A number the schema has checked: an integer within its range, held as an integer or a real. */
 static long long int_of(json_t *v, long long absent) { return v ? (long long)json_number_value(v) : absent; }
@@ -125,7 +125,7 @@ static json_t *as_json_parse(json_t *v) {
 }
 
 static hw_status_t parse_root(ctx *c, json_t *root, hw_platform_t **out) {
-  hw_status_t st = hw_platform_check_schema(root, c->file, c->error);
+  hw_status_t st = hw_platform_check_schema(root, c->doc, c->error);
   if (st != HW_OK) return st;
   json_t *name = json_object_get(root, "name"), *heaps = json_object_get(root, "heaps"), *devices = json_object_get(root, "devices");
   hw_platform_t *p = NULL;
@@ -139,14 +139,14 @@ static hw_status_t parse_root(ctx *c, json_t *root, hw_platform_t **out) {
   p->source = as_json_parse(root);
   if (!p->source) {
     hw_platform_delete(p);
-    return hw_fail(c->error, HW_ERR_NO_MEMORY, "out of memory reading %s", c->file);
+    return hw_fail(c->error, HW_ERR_NO_MEMORY, "out of memory reading %s", c->doc.label);
   }
   *out = p;
   return HW_OK;
 }
 
-hw_status_t hw_platform_from_json(json_t *root, const char *label, hw_platform_t **out, hw_error_t **error) {
-  ctx c = {label ? label : "<platform>", error};
+hw_status_t hw_platform_from_json(json_t *root, hw_input_doc doc, hw_platform_t **out, hw_error_t **error) {
+  ctx c = {doc, error};
   return parse_root(&c, root, out);
 }
 
@@ -156,7 +156,7 @@ hw_status_t hw_platform_load_json(const char *text, const char *label, hw_platfo
   json_t *root;
   hw_status_t st = hw_json_input_text(text, file, JSON_ALLOW_NUL | JSON_DECODE_INT_AS_REAL, &root, error);
   if (st != HW_OK) return st;
-  st = hw_platform_from_json(root, file, out, error);
+  st = hw_platform_from_json(root, hw_input_doc_of_label(file), out, error);
   json_decref(root);
   return st;
 }
@@ -166,7 +166,7 @@ hw_status_t hw_platform_load_file(const char *path, hw_platform_t **out, hw_erro
   json_t *root;
   hw_status_t st = hw_json_input_file(path, "platform file", JSON_ALLOW_NUL | JSON_DECODE_INT_AS_REAL, &root, error);
   if (st != HW_OK) return st;
-  st = hw_platform_from_json(root, path, out, error);
+  st = hw_platform_from_json(root, (hw_input_doc){path, 0}, out, error);
   json_decref(root);
   return st;
 }

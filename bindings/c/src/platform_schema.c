@@ -10,37 +10,20 @@
 #include <string.h>
 
 #include "error.h"
+#include "input_fault.h"
+#include "json_keys.h"
 #include "platform.h"
 #include "platform_schema.h"
 
 #define MAX_SAFE 9007199254740991.0
 #define POW2_MAX_EXP 40 /* the schema's powerOfTwo: 1 to 2^40 */
 
-hw_status_t hw_platform_input_fault(hw_error_t **error, const char *label, const char *path, const char *fmt, ...) {
-  char *detail = NULL;
-  va_list ap;
-  va_start(ap, fmt);
-  if (vasprintf(&detail, fmt, ap) < 0) detail = NULL;
-  va_end(ap);
-  if (!detail) return hw_fail(error, HW_ERR_NO_MEMORY, "out of memory reading %s", label);
-  /* A label that ends in a JSON path ("workload.json at /platform") takes the field's path on;
-   * the document itself ("") is "/" as Ajv's root, or the label's own path. */
-  const char *joined = strstr(label, " at /");
-  int has_path = joined && !strchr(joined + 5, ' ');
-  hw_status_t st;
-  if (!path) st = hw_fail(error, HW_ERR_INPUT, "%s: %s", label, detail);
-  else if (has_path) st = hw_fail(error, HW_ERR_INPUT, "%s%s: %s", label, path, detail);
-  else st = hw_fail(error, HW_ERR_INPUT, "%s at %s: %s", label, *path ? path : "/", detail);
-  free(detail);
-  return st;
-}
-
 typedef struct walk {
-  const char *label;
+  hw_input_doc doc;
   hw_error_t **error;
 } walk;
 
-#define FAULT(w, path, ...) hw_platform_input_fault((w)->error, (w)->label, (path), __VA_ARGS__)
+#define FAULT(w, path, ...) hw_input_fault_in((w)->error, (w)->doc, (path), __VA_ARGS__)
 
 /* A JSON number JavaScript calls an integer (3, 3.0, 3e0; jansson may hold any as a real). */
 static int is_integer(json_t *v) {
@@ -49,33 +32,11 @@ static int is_integer(json_t *v) {
   return json_is_real(v) && isfinite(d) && d == floor(d);
 }
 
-/* Array indices first, ascending, then the other keys in order: how JavaScript (and so Ajv)
- * walks an object's keys. Returns the first key not in `keys`, or NULL. */
-static const char *unknown_key(json_t *o, const char *const *keys) {
-  const char *key, *first = NULL, *lowest_index = NULL;
-  unsigned long long lowest = 0;
-  json_t *v;
-  json_object_foreach(o, key, v) {
-    size_t k = 0;
-    while (keys[k] && strcmp(key, keys[k]) != 0) k++;
-    if (keys[k]) continue;
-    size_t n = strlen(key);
-    int index = n > 0 && n <= 10 && strspn(key, "0123456789") == n && (key[0] != '0' || n == 1);
-    unsigned long long value = index ? strtoull(key, NULL, 10) : 0;
-    if (index && value < 4294967295ULL) {
-      if (!lowest_index || value < lowest) lowest_index = key, lowest = value;
-    } else if (!first) {
-      first = key;
-    }
-  }
-  return lowest_index ? lowest_index : first;
-}
-
 static hw_status_t object_shape(walk *w, const char *at, json_t *o, const char *const *required, const char *const *keys) {
   if (!json_is_object(o)) return FAULT(w, at, "must be object");
   for (size_t k = 0; required[k]; k++)
     if (!json_object_get(o, required[k])) return FAULT(w, at, "must have required property '%s'", required[k]);
-  const char *extra = unknown_key(o, keys);
+  const char *extra = hw_json_unknown_key(o, keys);
   if (extra) return FAULT(w, at, "unknown property \"%s\"", extra);
   return HW_OK;
 }
@@ -211,8 +172,8 @@ static hw_status_t heap_names(walk *w, json_t *root) {
   return HW_OK;
 }
 
-hw_status_t hw_platform_check_schema(json_t *root, const char *label, hw_error_t **error) {
-  walk w = {label, error};
+hw_status_t hw_platform_check_schema(json_t *root, hw_input_doc doc, hw_error_t **error) {
+  walk w = {doc, error};
   static const char *const REQUIRED[] = {"name", "heaps", "devices", NULL};
   static const char *const KEYS[] = {"name", "description", "sources", "heaps", "devices", NULL};
   hw_status_t st = json_is_object(root) ? heap_names(&w, root) : HW_OK;

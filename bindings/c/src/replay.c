@@ -74,7 +74,7 @@ static hw_status_t on_header(jsonl *j, json_t *o, const char *t) {
   hw_replay_limits(r, json_is_integer(fuel) ? json_integer_value(fuel) : 0, json_is_integer(cap) ? json_integer_value(cap) : -1);
   char label[600];
   snprintf(label, sizeof label, "%s:1 platform", r->path);
-  st = hw_platform_from_json(json_object_get(o, "platform"), label, &r->platform, r->error);
+  st = hw_platform_from_json(json_object_get(o, "platform"), (hw_input_doc){label, 0}, &r->platform, r->error);
   return st == HW_OK ? hw_replay_fresh_instance(r) : st;
 }
 

@@ -65,7 +65,7 @@ static hw_status_t on_header(binary *b) {
   }
   char label[600];
   snprintf(label, sizeof label, "%s at byte %llu (record 1) platform", r->path, (unsigned long long)b->c->record_at);
-  st = hw_platform_from_json(platform, label, &r->platform, r->error);
+  st = hw_platform_from_json(platform, (hw_input_doc){label, 0}, &r->platform, r->error);
   json_decref(platform);
   if (st != HW_OK) return st;
   b->c->heaps = r->platform->heap_count;

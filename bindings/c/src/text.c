@@ -106,6 +106,12 @@ void hw_text_hex(hw_text *t, const uint8_t *b, size_t n) {
   t->s[t->len] = 0;
 }
 
+char *hw_text_json_quoted(const char *s, size_t n) {
+  hw_text t = {0};
+  hw_text_json_string(&t, s, n);
+  return hw_text_take(&t);
+}
+
 char *hw_text_take(hw_text *t) {
   if (t->failed) {
     hw_text_free(t);

@@ -19,6 +19,9 @@ void hw_text_addf(hw_text *t, const char *fmt, ...) __attribute__((format(printf
 void hw_text_u64(hw_text *t, uint64_t v);
 /* A JSON string literal exactly as JSON.stringify writes it for valid UTF-8 input. */
 void hw_text_json_string(hw_text *t, const char *s, size_t n);
+/* The same as a string of its own (malloc'd; NULL when out of memory): names in messages,
+ * unambiguous even with a NUL. */
+char *hw_text_json_quoted(const char *s, size_t n);
 /* Lowercase hex of n bytes. */
 void hw_text_hex(hw_text *t, const uint8_t *b, size_t n);
 /* Hands the buffer to the caller (malloc'd, NUL-terminated) and resets t. */

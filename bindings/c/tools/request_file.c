@@ -7,7 +7,9 @@
 #include <string.h>
 
 #include "input_fault.h"
+#include "json_keys.h"
 #include "request_file.h"
+#include "text.h"
 
 /* The Node engine's default maxAllocationBytes (host/input/request.ts), which `decide` uses. */
 #define MAX_ALLOCATION_BYTES 1073741824.0
@@ -62,7 +64,7 @@ static char *read_all(const char *file, size_t *len) {
 }
 
 static const char *const CPU[] = {"none", "read", "write", "readwrite"};
-static const char *const KEYS[] = {"size", "devices", "cpu", "protected", "name"};
+static const char *const KEYS[] = {"size", "devices", "cpu", "protected", "name", NULL};
 
 /* The schema's checks, in the order Ajv reports the first failure: the type, the required
  * properties, unknown properties, then each property in the schema's order. */
@@ -70,13 +72,8 @@ static hw_status_t check_schema(const char *file, json_t *root, hw_error_t **err
   if (!json_is_object(root)) return hw_input_fault(error, file, "/", "must be object");
   for (size_t k = 0; k < 3; k++)
     if (!json_object_get(root, KEYS[k])) return hw_input_fault(error, file, "/", "must have required property '%s'", KEYS[k]);
-  const char *key;
-  json_t *value;
-  json_object_foreach(root, key, value) {
-    size_t k = 0;
-    while (k < sizeof KEYS / sizeof *KEYS && strcmp(key, KEYS[k]) != 0) k++;
-    if (k == sizeof KEYS / sizeof *KEYS) return hw_input_fault(error, file, "/", "unknown property \"%s\"", key);
-  }
+  const char *extra = hw_json_unknown_key(root, KEYS);
+  if (extra) return hw_input_fault(error, file, "/", "unknown property \"%s\"", extra);
 
   json_t *size = json_object_get(root, "size");
   double v = json_number_value(size);
@@ -157,7 +154,7 @@ hw_status_t hw_request_load(const char *file, const hw_platform_t *platform, hw_
       }
       char at[64];
       snprintf(at, sizeof at, "/devices/%zu", i);
-      char *quoted = hw_input_quoted(dn, json_string_length(d));
+      char *quoted = hw_text_json_quoted(dn, json_string_length(d));
       hw_status_t st = hw_input_fault(error, file, at, "unknown device %s (platform %s has %s)", quoted ? quoted : "?", hw_platform_name(platform), !count ? "no devices" : list ? list : "?");
       free(quoted);
       free(list);

@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "input_fault.h"
+#include "json_keys.h"
+#include "text.h"
 #include "workload_check.h"
 
 #define MAX_SAFE 9007199254740991.0
@@ -28,7 +30,7 @@ static char *shown(json_t *v) {
     if (asprintf(&out, "%.0f", json_number_value(v)) < 0) out = NULL;
     return out;
   }
-  if (json_is_string(v)) return hw_input_quoted(json_string_value(v), json_string_length(v));
+  if (json_is_string(v)) return hw_text_json_quoted(json_string_value(v), json_string_length(v));
   return json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
 }
 
@@ -72,14 +74,8 @@ static hw_status_t check_type_keys(const char *file, const char *at, json_t *o, 
   if (!json_is_object(o)) return hw_input_fault(error, file, at, "must be object");
   for (size_t k = 0; k < required; k++)
     if (!json_object_get(o, keys[k])) return hw_input_fault(error, file, at, "must have required property '%s'", keys[k]);
-  const char *key;
-  json_t *value;
-  json_object_foreach(o, key, value) {
-    size_t k = 0;
-    while (keys[k] && strcmp(key, keys[k]) != 0) k++;
-    if (!keys[k]) return hw_input_fault(error, file, at, "unknown property \"%s\"", key);
-  }
-  return HW_OK;
+  const char *extra = hw_json_unknown_key(o, keys);
+  return extra ? hw_input_fault(error, file, at, "unknown property \"%s\"", extra) : HW_OK;
 }
 
 static hw_status_t check_enum(const char *file, const char *at, json_t *v, const char *const *names, hw_error_t **error) {
