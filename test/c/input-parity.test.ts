@@ -18,13 +18,13 @@ import { simulate } from '../../host/simulate/run.js';
 import { loadWorkloadFile } from '../../host/simulate/workload.js';
 import { TraceRecorder } from '../../host/trace/recorder.js';
 import { buildC, ROOT, runDriver } from './helpers.js';
-import { changed, jsonChange, paths, type Json } from './json-change.js';
+import { applyChange, jsonChange, jsonText, type Json, type JsonChange } from './json-change.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'heapwise-input-parity-'));
 let n = 0;
 const file = (doc: Json | string) => {
   const f = join(tmp, `in${n++}.json`);
-  writeFileSync(f, typeof doc === 'string' ? doc : JSON.stringify(doc));
+  writeFileSync(f, typeof doc === 'string' ? doc : jsonText(doc));
   return f;
 };
 
@@ -49,16 +49,14 @@ beforeAll(async () => {
 const RUNS = Number(process.env.PARITY_RUNS ?? 150);
 const changes = fc.array(jsonChange, { minLength: 1, maxLength: 3 });
 
-/** One to three changes to `doc`, each to a value of the document the previous ones left. */
-function apply(doc: Json, cs: { at: number; value: Json | undefined }[]): { doc: Json; what: string } {
+/** One to three changes to `doc`, each to the document the previous ones left. */
+function apply(doc: Json, cs: JsonChange[]): { doc: Json; what: string } {
   let d = doc;
   const what: string[] = [];
-  for (const { at, value } of cs) {
-    const all = paths(d);
-    if (all.length === 0) break;
-    const p = all[at % all.length]!;
-    d = changed(d, p, value);
-    what.push(`${p.join('.')} = ${JSON.stringify(value)?.slice(0, 60)}`);
+  for (const c of cs) {
+    const next = applyChange(d, c);
+    d = next.doc;
+    what.push(next.what);
   }
   return { doc: d, what: what.join('; ') };
 }
