@@ -2,6 +2,7 @@
 // readTrace yields for a .jsonl file, `line` being the record index, so every trace consumer
 // takes both encodings.
 import { InputError } from '../errors.js';
+import { firstKeyFault } from '../input/key-fault.js';
 import { BinaryCursor } from './binary-cursor.js';
 import { RecordFields } from './binary-fields.js';
 import { ACCESS_WORDS, ALLOC_DEFERRED, ALLOC_PROTECTED, CALL_OPS, OTHER_WORD, Rec, RESULT_FAILED, RESULT_OK, RESULT_OK_FD } from './binary-format.js';
@@ -23,6 +24,9 @@ export function policyOf(c: BinaryCursor, f: RecordFields): RecordedPolicy {
     } catch {
       throw c.fault('policy manifest is not JSON');
     }
+    // Written in one canonical form (trace-manifest.ts): a repeated key is damage, as C finds it.
+    const key = firstKeyFault(text);
+    if (key) throw c.fault(`policy manifest is not JSON: ${key.detail}`);
     if (json === null) throw c.fault('policy manifest is null text (absent is u8 0)');
   }
   p.manifest = recordedManifest(json, c.file, `byte ${c.offset} (record ${c.index})`);

@@ -14,6 +14,7 @@ import { replay } from '../../host/trace/replay.js';
 import { manifestJson } from '../../host/trace/trace-manifest.js';
 import { heapwise } from '../support/cli.js';
 import { policy, policyBytes, ROOT } from '../support/modules.js';
+import { buildC, runDriver } from '../c/helpers.js';
 import { BinaryTraceImage } from './binary-image.js';
 import { recordBoth } from './sessions.js';
 
@@ -116,5 +117,22 @@ describe('the manifest in a trace', () => {
     const badBin = join(r.dir, 'bad.hwtrace');
     writeFileSync(badBin, new BinaryTraceImage(damaged).withCrcs());
     expect(() => readTraceHeader(badBin)).toThrow(/bad\.hwtrace at byte 20 \(record 1\): header record: policy manifest is not JSON/);
+  });
+
+  it('a recorded manifest with a repeated key is damage: both hosts refuse it at the header record', async () => {
+    const r = await session('repeated');
+    const bin = readFileSync(r.binary);
+    const at = bin.indexOf(Buffer.from('"version":"1.0.0"'));
+    expect(at).toBeGreaterThan(0);
+    const damaged = Buffer.from(bin);
+    damaged.write('"name":"default1"', at); // the same length: only the CRC changes
+    const file = join(r.dir, 'repeated.hwtrace');
+    writeFileSync(file, new BinaryTraceImage(damaged).withCrcs());
+    expect(() => readTraceHeader(file)).toThrow(`${file} at byte 20 (record 1): header record: policy manifest is not JSON: duplicate object key near '"name"'`);
+    buildC();
+    const c = runDriver(['--replay', file]);
+    expect(c.status).toBe(2);
+    expect(c.stderr).toContain('(record 1)');
+    expect(c.stderr).toContain('duplicate object key');
   });
 });
