@@ -1,8 +1,9 @@
 // Reading the fields of one binary trace record, each bounded by the record's payload: a field
-// cut short is an InputError at the record's offset, never a read past it.
+// cut short is an InputError at the record's offset, never a read past it. Every string is
+// strict UTF-8 (the C host checks the same): bytes that are not are damage, not text to repair.
 import type { BinaryCursor } from './binary-cursor.js';
 
-const utf8 = new TextDecoder();
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 export class RecordFields {
   private p: number;
@@ -26,7 +27,11 @@ export class RecordFields {
   str(what: string): string {
     const len = this.u32(what);
     const at = this.take(len, what);
-    return utf8.decode(this.c.u8.subarray(at, at + len));
+    try {
+      return utf8.decode(this.c.u8.subarray(at, at + len));
+    } catch {
+      throw this.c.fault(`${what} is not UTF-8`);
+    }
   }
 
   optStr(what: string): string | null {
@@ -38,8 +43,8 @@ export class RecordFields {
   /** Steps over a u64 (checked present, not decoded). */
   skip64(what: string): void { this.take(8, what); }
 
-  /** Steps over a string (checked present, not decoded). */
-  skipStr(what: string): void { this.take(this.u32(what), what); }
+  /** Steps over a string (checked present and UTF-8, not kept). */
+  skipStr(what: string): void { this.str(what); }
 
   /** Steps over an optional string. */
   skipOptStr(what: string): void {

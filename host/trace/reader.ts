@@ -1,8 +1,7 @@
 // Streaming trace reader (docs/trace.md): yields one checked line at a time, so memory does
 // not grow with the trace. Every fault is an InputError naming the file and line (a binary
 // trace, read through binary-lines.ts: the byte offset and record).
-import { createReadStream, readSync, closeSync } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { readSync, closeSync } from 'node:fs';
 import { InputError } from '../errors.js';
 import type { EventRecord } from '../engine/engine.js';
 import { Fields } from './jsonl-fields.js';
@@ -11,6 +10,7 @@ import { TraceOrder } from './trace-order.js';
 import { TRACE_FORMAT, TRACE_VERSIONS } from './lines.js';
 import { recordedManifest, type RecordedPolicy } from './trace-manifest.js';
 import { openTrace } from './open-trace.js';
+import { jsonlLines, lineText } from './jsonl-source.js';
 import { BinaryCursor } from './binary-cursor.js';
 import { headerOf, readBinaryTrace } from './binary-lines.js';
 
@@ -49,8 +49,8 @@ export function readFirstLine(file: string): string | undefined {
       if (nl >= 0) { chunks.push(Buffer.from(piece.subarray(0, nl))); break; }
       chunks.push(Buffer.from(piece.subarray(0, n)));
     }
-    const line = Buffer.concat(chunks).toString('utf8');
-    return line.length ? line : undefined;
+    const line = Buffer.concat(chunks);
+    return line.length ? lineText(line, file, 1) : undefined;
   } finally {
     closeSync(fd);
   }
@@ -122,96 +122,87 @@ export async function* readTrace(file: string, onBytes?: (bytes: number) => void
     yield* readBinaryTrace(file, onBytes);
     return;
   }
-  const stream = createReadStream(file, { encoding: 'utf8' });
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
   const order = new TraceOrder();
   const f = new Fields(file);
   let shape: PlatformShape = { devices: new Set(), heaps: 0 };
   let n = 0;
-  let bytes = 0;
   let version = 0;
   const check = (at: string, wrong: string | null) => {
     if (wrong) throw new InputError(file, at, wrong);
   };
-  try {
-    for await (const text of lines) {
-      n++;
-      bytes += text.length + 1;
-      if (onBytes && (n & 4095) === 0) onBytes(bytes);
-      if (n === 1) {
-        const h = parseHeader(text, file);
-        version = h.version;
-        shape = platformShape(h);
-        yield h;
-        continue;
-      }
-      const at = `line ${n}`;
-      if (order.done) throw new InputError(file, at, 'content after the end line');
-      let o: Record<string, unknown>;
-      try {
-        o = JSON.parse(text);
-      } catch {
-        throw new InputError(file, at, `corrupted line (not JSON): ${text.slice(0, 60)}`);
-      }
-      if (typeof o !== 'object' || o === null || Array.isArray(o)) throw new InputError(file, at, 'not a JSON object');
-      f.at(o, n);
-      switch (o.t) {
-        case 'call': {
-          const c = callFrom(f, shape);
-          check(at, order.call(c.n));
-          yield c;
-          break;
-        }
-        case 'event': {
-          const ev = eventFrom(f, shape);
-          check(at, order.event(ev.index, ev.call));
-          yield { t: 'event', line: n, raw: text, ev };
-          break;
-        }
-        case 'answer': {
-          const ops = answerOps(f, shape);
-          check(at, order.answer(o.i as number, ops));
-          yield { t: 'answer', line: n, raw: text, i: o.i as number };
-          break;
-        }
-        case 'fault': {
-          const l = faultFrom(f);
-          check(at, order.fault(l.i));
-          yield l;
-          break;
-        }
-        case 'result': {
-          const l = resultFrom(f);
-          check(at, order.result(l.i, l.op, l.ok));
-          yield l;
-          break;
-        }
-        case 'log': {
-          const l = logFrom(f, text);
-          check(at, order.log(l.i));
-          yield l;
-          break;
-        }
-        case 'swap': {
-          const l = swapFrom(f);
-          check(at, order.swap(l.i));
-          checkRecordedManifest(l.policy, version, file, at);
-          yield l;
-          break;
-        }
-        case 'end': {
-          const l = endFrom(f);
-          check(at, order.end(l.calls, l.events));
-          yield l;
-          break;
-        }
-        default:
-          throw new InputError(file, at, `unknown line type ${JSON.stringify(o.t)}`);
-      }
+  for await (const { text, n: lineNo, bytes } of jsonlLines(file)) {
+    n = lineNo;
+    if (onBytes && (n & 4095) === 0) onBytes(bytes);
+    if (n === 1) {
+      const h = parseHeader(text, file);
+      version = h.version;
+      shape = platformShape(h);
+      yield h;
+      continue;
     }
-  } finally {
-    lines.close();
-    stream.destroy();
+    const at = `line ${n}`;
+    if (order.done) throw new InputError(file, at, 'content after the end line');
+    let o: Record<string, unknown>;
+    try {
+      o = JSON.parse(text);
+    } catch {
+      throw new InputError(file, at, `corrupted line (not JSON): ${text.slice(0, 60)}`);
+    }
+    if (typeof o !== 'object' || o === null || Array.isArray(o)) throw new InputError(file, at, 'not a JSON object');
+    f.at(o, n);
+    switch (o.t) {
+      case 'call': {
+        const c = callFrom(f, shape);
+        check(at, order.call(c.n));
+        yield c;
+        break;
+      }
+      case 'event': {
+        const ev = eventFrom(f, shape);
+        check(at, order.event(ev.index, ev.call));
+        yield { t: 'event', line: n, raw: text, ev };
+        break;
+      }
+      case 'answer': {
+        const ops = answerOps(f, shape);
+        check(at, order.answer(o.i as number, ops));
+        yield { t: 'answer', line: n, raw: text, i: o.i as number };
+        break;
+      }
+      case 'fault': {
+        const l = faultFrom(f);
+        check(at, order.fault(l.i));
+        yield l;
+        break;
+      }
+      case 'result': {
+        const l = resultFrom(f);
+        check(at, order.result(l.i, l.op, l.ok));
+        yield l;
+        break;
+      }
+      case 'log': {
+        const l = logFrom(f, text);
+        check(at, order.log(l.i));
+        yield l;
+        break;
+      }
+      case 'swap': {
+        const l = swapFrom(f);
+        check(at, order.swap(l.i));
+        checkRecordedManifest(l.policy, version, file, at);
+        yield l;
+        break;
+      }
+      case 'end': {
+        const l = endFrom(f);
+        check(at, order.end(l.calls, l.events));
+        yield l;
+        break;
+      }
+      default:
+        throw new InputError(file, at, `unknown line type ${JSON.stringify(o.t)}`);
+    }
   }
   if (n === 0) throw new InputError(file, '', 'empty trace');
   if (!order.done) throw new InputError(file, `line ${n}`, `truncated: no end line after ${n} lines`);

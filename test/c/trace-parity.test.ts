@@ -75,20 +75,48 @@ describe('Node and C agree on damaged traces', () => {
         fc.record({ drop: fc.integer({ min: 0, max: lines.length - 2 }) }),
         fc.record({ dup: fc.integer({ min: 0, max: lines.length - 2 }) }),
         fc.record({ swap: fc.integer({ min: 0, max: lines.length - 3 }) }),
+        // A byte that is not UTF-8 where it stands (both hosts read lines as strict UTF-8).
+        fc.record({ at: fc.integer({ min: 0, max: jsonl.length - 1 }), byte: fc.integer({ min: 0x80, max: 0xff }) }),
       ),
       async (d) => {
         let text = jsonl;
         if ('cut' in d) text = jsonl.slice(0, d.cut);
-        if ('at' in d) text = jsonl.slice(0, d.at) + String.fromCharCode(d.ch) + jsonl.slice(d.at + 1);
+        if ('ch' in d) text = jsonl.slice(0, d.at) + String.fromCharCode(d.ch) + jsonl.slice(d.at + 1);
         if ('drop' in d) text = lines.filter((_, i) => i !== d.drop).join('\n');
         if ('dup' in d) text = lines.flatMap((l, i) => (i === d.dup ? [l, l] : [l])).join('\n');
         if ('swap' in d) { const l = [...lines]; [l[d.swap], l[d.swap + 1]] = [l[d.swap + 1]!, l[d.swap]!]; text = l.join('\n'); }
         const f = join(tmp, `t${n++}.jsonl`);
-        writeFileSync(f, text);
+        if ('byte' in d) {
+          const b = Buffer.from(jsonl);
+          b[d.at] = d.byte;
+          writeFileSync(f, b);
+        } else {
+          writeFileSync(f, text);
+        }
         await agree(f, JSON.stringify(d));
       },
     ), { numRuns: RUNS });
   }, 600_000);
+
+  it('a string that is not UTF-8 is damage at its line or record in both hosts (the platform text, a name)', async () => {
+    const bytes = binary.bytes;
+    for (const needle of ['"description":"', '"name":"']) {
+      const at = bytes.indexOf(Buffer.from(needle)) + needle.length + 2;
+      const img = new BinaryTraceImage(Buffer.from(bytes));
+      img.bytes[at]! ^= 0x80;
+      const f = join(tmp, `t${n++}.hwtrace`);
+      writeFileSync(f, img.withCrcs());
+      await agree(f, `xor 0x80 at ${at}, CRCs fixed`);
+      expect((await node(f)).out).toMatch(/\(record 1\): header record: platform is not UTF-8$/);
+      const l = Buffer.from(jsonl);
+      const k = l.indexOf(Buffer.from(needle)) + needle.length + 2;
+      l[k] = 0xc3; // a lead byte without its continuation
+      const g = join(tmp, `t${n++}.jsonl`);
+      writeFileSync(g, l);
+      await agree(g, `0xc3 at ${k}`);
+      expect((await node(g)).out).toBe(`${g} at line 1: not UTF-8`);
+    }
+  });
 
   it('binary: cut, a byte changed with the CRCs fixed or not', async () => {
     const bytes = binary.bytes;

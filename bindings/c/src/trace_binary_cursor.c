@@ -6,6 +6,7 @@
 
 #include "crc32.h"
 #include "error.h"
+#include "outcome.h"
 #include "trace_binary_cursor.h"
 
 /* "FILE at byte N (record R): DETAIL"; record 0 names none (the file header). A record's own
@@ -230,9 +231,12 @@ hw_status_t hw_bin_u64(hw_bin_fields *f, const char *what, uint64_t *v) {
   return st;
 }
 
+/* Every string of a record is UTF-8, as the Node host decodes it strictly: other bytes are damage. */
 hw_status_t hw_bin_str(hw_bin_fields *f, const char *what, const uint8_t **s, uint32_t *n) {
   hw_status_t st = hw_bin_u32(f, what, n);
-  return st == HW_OK ? take(f, what, *n, s) : st;
+  if (st == HW_OK) st = take(f, what, *n, s);
+  if (st == HW_OK && !hw_utf8_valid(*s, *n)) return hw_bin_fault(f->c, "%s is not UTF-8", what);
+  return st;
 }
 
 hw_status_t hw_bin_opt(hw_bin_fields *f, const char *what, int *present, const uint8_t **s, uint32_t *n) {
