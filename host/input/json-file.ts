@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseTolerant, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { InputError } from '../errors.js';
 import { firstKeyFault } from './key-fault.js';
+import { utf8Fault } from './utf8-fault.js';
 
 /** Parses JSON text; a syntax error or a key jansson refuses (repeated, or holding NUL) names `file` and the line:column of the fault. */
 export function parseJson(text: string, file: string): unknown {
@@ -27,13 +28,16 @@ export function parseJson(text: string, file: string): unknown {
   return value;
 }
 
-/** Reads and parses a JSON file; a missing or unreadable file is an InputError naming it. */
+/** Reads and parses a JSON file; a missing or unreadable file, or one that is not UTF-8, is an InputError naming it. */
 export function readJsonFile(file: string): unknown {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (e) {
     throw new InputError(file, '', `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  return parseJson(text, file);
+  const bad = utf8Fault(bytes);
+  if (bad) throw new InputError(file, '', `malformed JSON at line ${bad.line} column ${bad.column}: ${bad.detail}`);
+  // Valid UTF-8, or a syntax error comes before the bad bytes (parseJson names it).
+  return parseJson(bytes.toString('utf8'), file);
 }

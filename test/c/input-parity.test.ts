@@ -176,6 +176,26 @@ describe('Node and C agree on changed input files', () => {
     }), { numRuns: RUNS / 3 });
   });
 
+  it('a byte of a platform, request or workload changed to one that may break UTF-8: the same line, column and words, or the same result', () => {
+    fc.assert(fc.property(fc.nat(), fc.integer({ min: 0x80, max: 0xff }), fc.constantFrom(0, 2), fc.constantFrom('platform', 'request', 'workload'), (pos, byte, indent, what) => {
+      const doc = what === 'platform' ? platform : what === 'request' ? request : workload;
+      const bytes = Buffer.from(JSON.stringify(doc, null, indent));
+      bytes[pos % bytes.length] = byte;
+      const f = join(tmp, `in${n++}.json`);
+      writeFileSync(f, bytes);
+      const sim = what === 'workload' ? nodeSimulate(f) : undefined;
+      const want = sim ? { status: sim.status, out: sim.out.join('\n') } : nodeDecide(what === 'platform' ? f : platformFile, what === 'request' ? f : requestFile);
+      const out = join(tmp, 'utf8.jsonl');
+      const r = runDriver(what === 'workload' ? ['--workload', f, '--record', out]
+        : ['--platform', what === 'platform' ? f : platformFile, '--request', what === 'request' ? f : requestFile]);
+      const label = `0x${byte.toString(16)} at ${pos % bytes.length} of the ${what}: Node said ${want.out.slice(0, 300)}; C said ${r.stderr.slice(0, 300)}`;
+      expect(r.status, label).toBe(want.status);
+      if (want.status === 2) expect(r.stderr, label).toBe(`heapwise-c: ${want.out}\n`);
+      else if (sim) expect(sameInTrace(readFileSync(out, 'utf8').split('\n')).join('\n'), label).toBe(want.out);
+      else expect(JSON.parse(r.stdout), label).toEqual(JSON.parse(want.out));
+    }), { numRuns: RUNS });
+  });
+
   it('numbers JSON.parse reads as integers (30.0, 3e1) are integers to C too, in the trace as well', () => {
     let k = 0;
     // The first device's mask as 30.0, the others' as 3.2e1 and the like.

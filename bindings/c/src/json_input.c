@@ -18,8 +18,10 @@ static const char *errno_name(int err) {
   return strerror(err);
 }
 
+/* jansson's column is the characters read on the line, 0 right after a newline; the Node host
+ * counts from 1, so a fault at a line's start is column 1 in both. */
 static hw_status_t malformed(hw_error_t **error, const char *label, const json_error_t *je) {
-  return hw_fail(error, HW_ERR_INPUT, "%s: malformed JSON at line %d column %d: %s", label, je->line, je->column, je->text);
+  return hw_fail(error, HW_ERR_INPUT, "%s: malformed JSON at line %d column %d: %s", label, je->line, je->column < 1 ? 1 : je->column, je->text);
 }
 
 hw_status_t hw_json_input_text(const char *text, const char *label, size_t flags, json_t **out, hw_error_t **error) {
