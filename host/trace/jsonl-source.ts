@@ -1,17 +1,19 @@
 // The lines of a JSON Lines trace, split on "\n" as bytes and each decoded as strict UTF-8: a
 // line with bytes that are not UTF-8 is damage named at its line (the C host's jansson refuses
-// it there too; a lossy decode would have replayed it as if whole). A "\r" stays in its line, as
-// in the C host (JSON takes it as white space).
+// it there too; a lossy decode would have replayed it as if whole). A line may end in "\r\n", as
+// JSON Lines allows (a trace that went through a CRLF conversion): the "\r" is dropped, in the C
+// host too; elsewhere a "\r" stays in its line.
 import { createReadStream } from 'node:fs';
 import { InputError } from '../errors.js';
 
 // ignoreBOM: a byte order mark stays in the text (JSON.parse then refuses it, as jansson does).
 const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-/** One line's text, or an InputError naming `file` and the line. */
+/** One line's text (a final "\r" dropped), or an InputError naming `file` and the line. */
 export function lineText(bytes: Uint8Array, file: string, n: number): string {
+  const end = bytes.length > 0 && bytes[bytes.length - 1] === 13 ? bytes.length - 1 : bytes.length;
   try {
-    return strict.decode(bytes);
+    return strict.decode(bytes.subarray(0, end));
   } catch {
     throw new InputError(file, `line ${n}`, 'not UTF-8');
   }

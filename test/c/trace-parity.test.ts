@@ -118,6 +118,13 @@ describe('Node and C agree on damaged traces', () => {
     }
   });
 
+  it('a JSON Lines trace with CRLF line ends (a Windows checkout, a mail) replays identically in both', async () => {
+    const f = join(tmp, `t${n++}.jsonl`);
+    writeFileSync(f, jsonl.replace(/\n/g, '\r\n'));
+    await agree(f, 'CRLF');
+    expect((await node(f)).out).toMatch(/^identical: \d+ events$/);
+  });
+
   it('binary: cut, a byte changed with the CRCs fixed or not', async () => {
     const bytes = binary.bytes;
     await fc.assert(fc.asyncProperty(

@@ -237,6 +237,8 @@ static hw_status_t replay_lines(replay *r, FILE *f) {
   while ((n = getline(&line, &cap, f)) > 0) {
     j.line++;
     if (line[n - 1] == '\n') line[--n] = 0;
+    /* A line may end in "\r\n" (JSON Lines allows it; a CRLF conversion makes it), as in Node. */
+    if (n > 0 && line[n - 1] == '\r') line[--n] = 0;
     if (ended) {
       st = bad(&j, "line after the end line");
       goto done;
