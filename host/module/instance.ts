@@ -5,6 +5,8 @@ import { PolicyFaultError, PolicyRefusedError } from '../errors.js';
 import type { PolicyModule, PolicyIdentity } from './policy-module.js';
 import { checkIdentity } from './manifest.js';
 
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
 class GuestAbort extends Error {}
 class GuestExit extends Error {}
 
@@ -166,7 +168,15 @@ export class PolicyInstance {
     if (ptr + 4 > this.buffer.byteLength) throw new PolicyRefusedError(this.module.label, `${what}() points outside memory`);
     const len = this.dv.getUint32(ptr, true);
     if (len > cap || ptr + 4 + len > this.buffer.byteLength) throw new PolicyRefusedError(this.module.label, `${what}() length ${len} is out of bounds`);
-    return new TextDecoder().decode(this.u8.subarray(ptr + 4, ptr + 4 + len));
+    // Names travel as C strings and into every trace header: bytes either host would read
+    // differently (a NUL cuts a C string short; U+FFFD would stand for bad UTF-8) are refused.
+    const bytes = this.u8.subarray(ptr + 4, ptr + 4 + len);
+    if (bytes.includes(0)) throw new PolicyRefusedError(this.module.label, `${what}() holds a NUL byte`);
+    try {
+      return strictUtf8.decode(bytes);
+    } catch {
+      throw new PolicyRefusedError(this.module.label, `${what}() is not UTF-8`);
+    }
   }
 
   /**

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "outcome.h"
 #include "policy_instance.h"
 
 const char *hw_trap_text(int code) {
@@ -142,6 +143,10 @@ static hw_status_t read_blob(hw_instance *inst, uint32_t ptr, uint32_t cap, cons
   uint32_t len;
   memcpy(&len, m + ptr, 4);
   if (len > cap || (uint64_t)ptr + 4 + len > size) return hw_fail(error, HW_ERR_POLICY_REFUSED, "policy module %s refused: %s() length %u is out of bounds", label, what, len);
+  /* Names travel as C strings and into every trace header: bytes the hosts would read
+   * differently (a NUL cuts a C string short; Node would put U+FFFD for bad UTF-8) are refused. */
+  if (memchr(m + ptr + 4, 0, len)) return hw_fail(error, HW_ERR_POLICY_REFUSED, "policy module %s refused: %s() holds a NUL byte", label, what);
+  if (!hw_utf8_valid(m + ptr + 4, len)) return hw_fail(error, HW_ERR_POLICY_REFUSED, "policy module %s refused: %s() is not UTF-8", label, what);
   char *s = malloc(len + 1);
   if (!s) return hw_fail(error, HW_ERR_NO_MEMORY, "out of memory");
   memcpy(s, m + ptr + 4, len);
