@@ -3,6 +3,7 @@
 // about one field is a mistake worth naming) and a key holding NUL (jansson stores keys as C
 // strings). Both hosts refuse them at the same place in the same words.
 import { visit } from 'jsonc-parser';
+import { positionOf } from './text-position.js';
 
 export interface KeyFault {
   /** 1-based line of the key. */
@@ -37,12 +38,9 @@ export function firstKeyFault(text: string): KeyFault | undefined {
     },
   }, { disallowComments: true });
   if (at < 0) return undefined;
-  const lineStart = text.lastIndexOf('\n', at) + 1;
-  let line = 1;
-  for (let i = text.indexOf('\n'); i >= 0 && i < at; i = text.indexOf('\n', i + 1)) line++;
-  // jansson counts a line's characters (code points, as UTF-16 pairs count one) and quotes the
-  // key only when it is at most 20 bytes of UTF-8 as written.
+  // jansson stops at the key's closing quote, and quotes the key only when it is at most 20
+  // bytes of UTF-8 as written.
   const token = text.slice(at, at + length);
   const near = new TextEncoder().encode(token).length <= 20 ? ` near '${token}'` : '';
-  return { line, column: [...text.slice(lineStart, at + length)].length, detail: `${what}${near}` };
+  return { ...positionOf(text, at + length), detail: `${what}${near}` };
 }

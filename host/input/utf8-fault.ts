@@ -3,6 +3,7 @@
 // invalid sequence) and the token it was reading. readFileSync(…, 'utf8') would have put U+FFFD
 // in their place and read on, deciding where the C host refuses.
 import { createScanner, parse, type ParseError } from 'jsonc-parser';
+import { positionOf } from './text-position.js';
 
 const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
@@ -45,10 +46,7 @@ export function utf8Fault(b: Uint8Array): Utf8Fault | undefined {
   // An error that ends before the cut is a syntax error of its own; one that reaches it is only
   // the document being cut short there.
   if (errors.some((e) => e.offset + e.length < before.length)) return undefined;
-  const lineStart = before.lastIndexOf('\n') + 1;
-  let line = 1;
-  for (let i = before.indexOf('\n'); i >= 0; i = before.indexOf('\n', i + 1)) line++;
-  const column = Math.max(1, [...before.slice(lineStart)].length);
+  const { line, column } = positionOf(before, before.length);
   // The token being read when the bad byte came: the last one, if it runs up to the cut and
   // was not finished there (a string's closing quote finishes it; a number or a word is only
   // finished by the character after it, which was the bad byte).
@@ -61,5 +59,6 @@ export function utf8Fault(b: Uint8Array): Utf8Fault | undefined {
     token = end === before.length && open ? before.slice(scan.getTokenOffset(), end) : '';
   }
   const near = token && new TextEncoder().encode(token).length <= 20 ? ` near '${token}'` : '';
-  return { line, column, detail: `unable to decode byte 0x${b[at]!.toString(16).padStart(2, '0')}${near}` };
+  // jansson's column 0 (the bad byte first on its line) is 1 in both hosts' messages.
+  return { line, column: Math.max(1, column), detail: `unable to decode byte 0x${b[at]!.toString(16).padStart(2, '0')}${near}` };
 }
