@@ -5,6 +5,9 @@ import { InputError } from '../errors.js';
 import { firstKeyFault } from './key-fault.js';
 import { utf8Fault } from './utf8-fault.js';
 
+// ignoreBOM: a byte order mark stays in the text, as readFileSync(…, 'utf8') kept it (JSON.parse refuses it, as jansson does).
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
 /** Parses JSON text; a syntax error or a key jansson refuses (repeated, or holding NUL) names `file` and the line:column of the fault. */
 export function parseJson(text: string, file: string): unknown {
   let value: unknown;
@@ -36,8 +39,13 @@ export function readJsonFile(file: string): unknown {
   } catch (e) {
     throw new InputError(file, '', `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  const bad = utf8Fault(bytes);
-  if (bad) throw new InputError(file, '', `malformed JSON at line ${bad.line} column ${bad.column}: ${bad.detail}`);
-  // Valid UTF-8, or a syntax error comes before the bad bytes (parseJson names it).
-  return parseJson(bytes.toString('utf8'), file);
+  let text: string;
+  try {
+    text = strictUtf8.decode(bytes); // native: the byte-by-byte search runs only for a bad file
+  } catch {
+    const bad = utf8Fault(bytes);
+    if (bad) throw new InputError(file, '', `malformed JSON at line ${bad.line} column ${bad.column}: ${bad.detail}`);
+    text = bytes.toString('utf8'); // a syntax error comes before the bad bytes: parseJson names it
+  }
+  return parseJson(text, file);
 }

@@ -3,7 +3,7 @@
 // about one field is a mistake worth naming) and a key holding NUL (jansson stores keys as C
 // strings). Both hosts refuse them at the same place in the same words.
 import { visit } from 'jsonc-parser';
-import { positionOf } from './text-position.js';
+import { nearToken, positionOf } from './text-position.js';
 
 export interface KeyFault {
   /** 1-based line of the key. */
@@ -38,9 +38,6 @@ export function firstKeyFault(text: string): KeyFault | undefined {
     },
   }, { disallowComments: true });
   if (at < 0) return undefined;
-  // jansson stops at the key's closing quote, and quotes the key only when it is at most 20
-  // bytes of UTF-8 as written.
-  const token = text.slice(at, at + length);
-  const near = new TextEncoder().encode(token).length <= 20 ? ` near '${token}'` : '';
-  return { ...positionOf(text, at + length), detail: `${what}${near}` };
+  // jansson stops at the key's closing quote.
+  return { ...positionOf(text, at + length), detail: `${what}${nearToken(text.slice(at, at + length))}` };
 }

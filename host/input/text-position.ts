@@ -11,3 +11,8 @@ export function positionOf(text: string, offset: number): TextPosition {
   for (let i = text.indexOf('\n'); i >= 0 && i < lineStart; i = text.indexOf('\n', i + 1)) line++;
   return { line, column: [...text.slice(lineStart, offset)].length };
 }
+
+/** jansson's " near 'TOKEN'": the token as written, shown only when it is at most 20 bytes of UTF-8. */
+export function nearToken(token: string): string {
+  return token && new TextEncoder().encode(token).length <= 20 ? ` near '${token}'` : '';
+}

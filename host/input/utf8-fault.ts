@@ -3,7 +3,7 @@
 // invalid sequence) and the token it was reading. readFileSync(…, 'utf8') would have put U+FFFD
 // in their place and read on, deciding where the C host refuses.
 import { createScanner, parse, type ParseError } from 'jsonc-parser';
-import { positionOf } from './text-position.js';
+import { nearToken, positionOf } from './text-position.js';
 
 const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
@@ -58,7 +58,6 @@ export function utf8Fault(b: Uint8Array): Utf8Fault | undefined {
     const open = kind === 10 /* string */ ? scan.getTokenError() !== 0 : kind === 11 /* number */ || kind === 16 /* unknown */ || (kind >= 7 && kind <= 9) /* literals */;
     token = end === before.length && open ? before.slice(scan.getTokenOffset(), end) : '';
   }
-  const near = token && new TextEncoder().encode(token).length <= 20 ? ` near '${token}'` : '';
   // jansson's column 0 (the bad byte first on its line) is 1 in both hosts' messages.
-  return { line, column: Math.max(1, column), detail: `unable to decode byte 0x${b[at]!.toString(16).padStart(2, '0')}${near}` };
+  return { line, column: Math.max(1, column), detail: `unable to decode byte 0x${b[at]!.toString(16).padStart(2, '0')}${nearToken(token)}` };
 }
